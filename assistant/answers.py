@@ -1,0 +1,50 @@
+"""The answer contract shared by the Python API, the CLI's --json and the UI (see design.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+REFUSAL = "Not found in the documents."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One quoted sentence: `quote == document text[start:end]` always holds."""
+
+    id: int
+    source: str
+    title: str
+    date: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A short answer whose every sentence carries a [n] marker pointing into `citations`."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract, with keys in the documented order."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [asdict(citation) for citation in self.citations],
+        }
+
+
+def refusal(question: str) -> Answer:
+    """The honest answer when the documents do not support one."""
+    return Answer(question, REFUSAL, True, ())
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as it is; the message says how to fix it."""

@@ -1,0 +1,189 @@
+"""The `assistant` command: index, ask, chat and ui, with one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.answers import Answer, QuestionError
+from assistant.config import MODES, AssistantConfig, assistant_config_from_env
+from index import (
+    DocumentsFolderError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    StorageBusyError,
+)
+
+# Every failure a user can cause or fix ends as one line on stderr and exit code 1.
+USER_ERRORS = (
+    DocumentsFolderError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    StorageBusyError,
+    QuestionError,
+    ValueError,
+    OSError,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run one command, and turn known errors into a clear message."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        config = assistant_config_from_env().with_overrides(
+            storage_dir=args.storage,
+            top_k=getattr(args, "top_k", None),
+            mode=getattr(args, "mode", None),
+        )
+        command: Callable[[argparse.Namespace, AssistantConfig], int] = args.command
+        return command(args, config)
+    except USER_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Cited answers from your documents."
+    )
+    storage = argparse.ArgumentParser(add_help=False)
+    storage.add_argument(
+        "--storage", help="index folder (default storage/, or $ASSISTANT_STORAGE_DIR)"
+    )
+    retrieval = argparse.ArgumentParser(add_help=False)
+    retrieval.add_argument("--top-k", type=int, help="passages to retrieve (default 5)")
+    retrieval.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[storage], help="index a documents folder")
+    index.add_argument("documents", nargs="?", help="folder to index (default documents/)")
+    index.set_defaults(command=_index)
+
+    ask = commands.add_parser("ask", parents=[storage, retrieval], help="answer one question")
+    ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
+    ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    ask.set_defaults(command=_ask)
+
+    chat = commands.add_parser(
+        "chat", parents=[storage, retrieval], help="converse in the terminal"
+    )
+    chat.set_defaults(command=_chat)
+
+    ui = commands.add_parser("ui", parents=[storage, retrieval], help="serve the web chat")
+    ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    ui.add_argument("--port", type=int, default=7860)
+    ui.add_argument("--auth", help="USER:PASSWORD for basic auth (or $ASSISTANT_AUTH)")
+    ui.set_defaults(command=_ui)
+    return parser
+
+
+def _index(args: argparse.Namespace, config: AssistantConfig) -> int:
+    from tqdm import tqdm
+
+    from index import build_index
+
+    index_config = config.index.with_overrides(
+        documents_dir=Path(args.documents) if args.documents else None
+    )
+    with tqdm(total=0, unit="text", desc="Embedding", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = build_index(index_config, progress)
+    skipped = [o for o in report.outcomes if o.status != "indexed"]
+    for outcome in skipped:
+        print(f"skipped {outcome.source}: {outcome.reason}", file=sys.stderr)
+    state = "up to date" if report.up_to_date else f"{report.reused_documents} reused"
+    print(
+        f"Indexed {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s "
+        f"({state}; {len(skipped)} skipped) into {index_config.storage_dir}"
+    )
+    return 0
+
+
+def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:
+    from assistant.assistant import Assistant
+
+    if args.question is None and not args.json:
+        raise QuestionError("Give a question, or use --json to read questions from stdin")
+    assistant = Assistant.open(config)
+    if args.question is not None:
+        answer = assistant.ask(args.question)
+        print(
+            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer)
+        )
+        return 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            result = assistant.ask(line.rstrip("\n")).to_dict()
+        except QuestionError as error:
+            result = {"question": line.rstrip("\n"), "error": str(error)}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer, then its numbered sources, for reading in a terminal."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines += ["", "Sources:"]
+    for c in answer.citations:
+        lines.append(f"[{c.id}] {c.title} ({c.date}) - {c.source}, characters {c.start}-{c.end}")
+        lines.append(f"    \u201c{c.quote}\u201d")
+    return "\n".join(lines)
+
+
+def _chat(args: argparse.Namespace, config: AssistantConfig) -> int:
+    from assistant.assistant import Assistant
+    from assistant.conversation import Conversation
+
+    conversation = Conversation(Assistant.open(config))
+    print("Ask about your documents; an empty line or Ctrl-D ends the chat.")
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            print(format_answer(conversation.ask(question)), end="\n\n")
+        except QuestionError as error:
+            print(f"error: {error}")
+
+
+def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
+    import os
+
+    try:
+        from ui.app import serve
+    except ImportError as error:
+        raise OSError(
+            f"The web UI needs gradio: pip install 'doc-assistant[ui]' ({error})"
+        ) from None
+    auth_text = args.auth or os.environ.get("ASSISTANT_AUTH")
+    auth = None
+    if auth_text:
+        user, _, password = auth_text.partition(":")
+        if not user or not password:
+            raise ValueError("--auth takes USER:PASSWORD")
+        auth = (user, password)
+    serve(config, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Typed, frozen settings for answering, read from ASSISTANT_* variables (CLI flags override)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index import IndexConfig, config_from_env
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class AssistantConfig:
+    """How questions are answered; the refusal numbers come from benchmarks/refusal_threshold.py."""
+
+    index: IndexConfig = IndexConfig()
+    mode: str = "hybrid"
+    top_k: int = 5
+    max_sentences: int = 3
+    # Sentence score = dense_weight * cosine + (1 - dense_weight) * IDF share of question terms
+    # found in the sentence. Both values were chosen by the sweep in benchmarks/refusal_threshold.py
+    # on benchmarks/questions/documents-tuning.jsonl (see README, "How refusals are decided").
+    dense_weight: float = 0.5
+    refusal_threshold: float = 0.45
+    # A further sentence is cited only if it scores at least this share of the best one.
+    companion_ratio: float = 0.85
+    max_question_chars: int = 2000
+
+    @property
+    def storage_dir(self) -> Path:
+        """Where the index lives (shared with the index package's config)."""
+        return self.index.storage_dir
+
+    def with_overrides(self, **overrides: object) -> AssistantConfig:
+        """A copy with the given fields replaced, skipping those left as None."""
+        storage = overrides.pop("storage_dir", None)
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        config = replace(self, **changes)  # type: ignore[arg-type]
+        if storage is not None:
+            config = replace(
+                config, index=config.index.with_overrides(storage_dir=Path(str(storage)))
+            )
+        if config.mode not in MODES:
+            raise ValueError(
+                f"Unknown retrieval mode {config.mode!r}: use one of {', '.join(MODES)}"
+            )
+        return config
+
+
+def assistant_config_from_env(environ: Mapping[str, str] | None = None) -> AssistantConfig:
+    """Read ASSISTANT_MODE and ASSISTANT_TOP_K on top of the index settings."""
+    env = os.environ if environ is None else environ
+    top_k = env.get("ASSISTANT_TOP_K")
+    return AssistantConfig(index=config_from_env(env)).with_overrides(
+        mode=env.get("ASSISTANT_MODE"), top_k=int(top_k) if top_k else None
+    )

@@ -1,0 +1,128 @@
+"""Read a documents folder into validated documents and a ledger of what became of each file."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.config import IndexConfig
+from index.decoding import UnreadableFile, clean_text, decode_bytes
+from index.metadata import file_date, language_of, split_date_marker, title_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One loaded document; `text` is what every stored offset indexes into."""
+
+    source: str
+    title: str
+    date: str
+    language: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file: indexed, skipped or failed, and why."""
+
+    source: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The documents that loaded, and one outcome per file seen, so the counts add up."""
+
+    documents: list[SourceDocument]
+    outcomes: list[FileOutcome]
+
+
+class DocumentsFolderError(Exception):
+    """The documents folder is missing, not a folder, or holds nothing to index."""
+
+
+def load_documents(config: IndexConfig) -> LoadResult:
+    """Load every supported file under the documents folder; bad files are skipped with a reason."""
+    folder = config.documents_dir
+    if not folder.is_dir():
+        raise DocumentsFolderError(
+            f"Documents folder {folder} does not exist: create it and add files"
+        )
+    documents: list[SourceDocument] = []
+    outcomes: list[FileOutcome] = []
+    seen_hashes: dict[str, str] = {}
+    for path in _walk(folder):
+        source = path.relative_to(folder).as_posix()
+        try:
+            document = _load_file(path, source, config)
+        except UnreadableFile as problem:
+            log.warning("Skipped %s: %s", source, problem)
+            outcomes.append(FileOutcome(source, "skipped", str(problem)))
+            continue
+        if document.sha256 in seen_hashes:
+            reason = f"duplicate of {seen_hashes[document.sha256]}"
+            log.warning("Skipped %s: %s", source, reason)
+            outcomes.append(FileOutcome(source, "skipped", reason))
+            continue
+        seen_hashes[document.sha256] = source
+        documents.append(document)
+        outcomes.append(FileOutcome(source, "indexed"))
+    if not documents:
+        raise DocumentsFolderError(
+            f"No readable documents in {folder}: add .txt, .md, .html, .pdf or .docx files"
+        )
+    return LoadResult(documents, outcomes)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    # os.walk does not follow directory symlinks, so a symlink loop cannot trap us.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
+    suffix = path.suffix.lower()
+    if suffix not in config.supported_suffixes:
+        raise UnreadableFile(f"has an unsupported type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+        if size > config.max_file_bytes:
+            raise UnreadableFile(f"is larger than {config.max_file_bytes // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    raw_text = decode_bytes(data) if suffix in (".txt", ".md", ".markdown") else _read_rich(path)
+    marker_date, text = split_date_marker(raw_text)
+    text = clean_text(text)
+    return SourceDocument(
+        source=source,
+        title=title_of(text, fallback=path.stem),
+        date=marker_date or file_date(path),
+        language=language_of(text),
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _read_rich(path: Path) -> str:
+    """HTML, PDF and DOCX through llama-index's file readers, which return plain text."""
+    from llama_index.readers.file import DocxReader, HTMLTagReader, PDFReader
+
+    readers = {".pdf": PDFReader(return_full_document=True), ".docx": DocxReader()}
+    reader = readers.get(path.suffix.lower()) or HTMLTagReader(tag="body", ignore_no_id=False)
+    try:
+        parts = reader.load_data(path)
+    except Exception as error:  # third-party parsers raise anything on a damaged file
+        raise UnreadableFile(f"could not be parsed ({type(error).__name__}: {error})") from None
+    return clean_text("\n\n".join(part.text for part in parts))
