@@ -8,6 +8,7 @@ import numpy as np
 
 from assistant.answers import Answer, Citation, refusal
 from assistant.config import AssistantConfig
+from assistant.questiontypes import asked_type, can_answer
 from assistant.retrieval import Query, ScoredChunk
 from index import StoredIndex, tokenize
 from index.metadata import language_of
@@ -41,6 +42,7 @@ def score_sentences(
 ) -> list[Candidate]:
     """Every sentence of the hits, scored by meaning (English only) and question-term coverage."""
     candidates = []
+    kind = asked_type(query.text)
     for hit in hits:
         chunk = index.chunks[hit.chunk_id]
         document = index.documents[chunk.source]
@@ -58,6 +60,8 @@ def score_sentences(
             # The model cannot read Hindi, so there the score is coverage alone.
             weight = config.dense_weight if query.language == "en" else 0.0
             score = weight * float(cosine) + (1 - weight) * coverage
+            if not can_answer(sentence, kind):
+                score *= config.wrong_type_factor
             candidates.append(Candidate(chunk.source, start, end, score))
     return candidates
 

@@ -25,6 +25,8 @@ class AssistantConfig:
     # on benchmarks/questions/documents-tuning.jsonl (see README, "How refusals are decided").
     dense_weight: float = 0.5
     refusal_threshold: float = 0.45
+    # A sentence that cannot hold the asked kind of fact (no number for "how many") counts less.
+    wrong_type_factor: float = 0.7
     # A further sentence is cited only if it scores at least this share of the best one.
     companion_ratio: float = 0.85
     max_question_chars: int = 2000

@@ -10,6 +10,7 @@ from typing import Any
 # A word is a run of letters, digits and combining marks: Python's \w alone splits Devanagari
 # words at every vowel sign (matra), which is why stock BM25 tokenizers fail on Hindi.
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u097f])+")
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 # Spelling variants that Hindi writers use interchangeably: nukta, chandrabindu vs anusvara.
 _HINDI_FOLD = str.maketrans({"\u093c": None, "\u0901": "\u0902", "\u200c": None, "\u200d": None})
@@ -42,6 +43,8 @@ def _english_stemmer() -> Any:
 def tokenize(text: str) -> list[str]:
     """Split into normalized word tokens; the same function serves documents and questions."""
     text = unicodedata.normalize("NFC", text).lower()
+    # "by-elections" and "byelections" are both written: index the parts and the joined word.
+    text += " " + " ".join(match.replace("-", "") for match in _HYPHENATED.findall(text))
     tokens = []
     for word in _WORD.findall(text):
         if _DEVANAGARI.search(word):
