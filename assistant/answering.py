@@ -43,38 +43,41 @@ def score_sentences(
     """Every sentence of the hits, scored by meaning (English only) and question-term coverage."""
     candidates = []
     kind = asked_type(query.text)
+    weights = _term_weights(index, query)
+    # The model cannot read Hindi, so there the score is coverage alone.
+    dense_weight = config.dense_weight if query.language == "en" else 0.0
     for hit in hits:
         chunk = index.chunks[hit.chunk_id]
         document = index.documents[chunk.source]
         first = index.first_sentence[hit.chunk_id]
-        cosines = (
-            index.sentence_vectors[first : first + len(chunk.sentences)].astype(np.float32)
-            @ query.vector
-        )
+        vectors = index.sentence_vectors[first : first + len(chunk.sentences)]
+        cosines = vectors.astype(np.float32) @ query.vector
+        # A sentence often names its subject only in the title or the sentence before ("she said").
+        context = set(tokenize(document.title))
         for (start, end), cosine in zip(chunk.sentences, cosines, strict=True):
             sentence = document.text[start:end]
+            tokens = set(tokenize(sentence))
             # A Hindi question is answered from Hindi sentences, and the reverse.
-            if language_of(sentence) != query.language:
-                continue
-            coverage = _coverage(index, query, sentence)
-            # The model cannot read Hindi, so there the score is coverage alone.
-            weight = config.dense_weight if query.language == "en" else 0.0
-            score = weight * float(cosine) + (1 - weight) * coverage
-            if not can_answer(sentence, kind):
-                score *= config.wrong_type_factor
-            candidates.append(Candidate(chunk.source, start, end, score))
+            if language_of(sentence) == query.language:
+                coverage = _coverage(weights, tokens | context)
+                score = dense_weight * float(cosine) + (1 - dense_weight) * coverage
+                if not can_answer(sentence, kind):
+                    score *= config.wrong_type_factor
+                candidates.append(Candidate(chunk.source, start, end, score))
+            context = tokens | set(tokenize(document.title))
     return candidates
 
 
-def _coverage(index: StoredIndex, query: Query, sentence: str) -> float:
-    """Share of the question's IDF weight present in the sentence; unseen words weigh the most."""
+def _term_weights(index: StoredIndex, query: Query) -> dict[str, float]:
+    """IDF of each question term; a term absent from every document weighs the most."""
     unseen = max(index.idf.values(), default=1.0)
-    weights = {token: index.idf.get(token, unseen) for token in query.tokens}
+    return {token: index.idf.get(token, unseen) for token in query.tokens}
+
+
+def _coverage(weights: dict[str, float], present: set[str]) -> float:
+    """Share of the question's IDF weight found among `present` tokens."""
     total = sum(weights.values())
-    if not total:
-        return 0.0
-    present = set(tokenize(sentence))
-    return sum(w for token, w in weights.items() if token in present) / total
+    return sum(w for token, w in weights.items() if token in present) / total if total else 0.0
 
 
 def _choose(

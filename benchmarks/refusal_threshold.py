@@ -1,6 +1,6 @@
 """Choose the answerer's dense weight and refusal threshold from a question set, and print why.
 
-    .venv/bin/python benchmarks/refusal_threshold.py [--questions FILE] [--storage DIR]
+    .venv/bin/python benchmarks/refusal_threshold.py [--questions FILE...] [--storage DIR]
 
 For every weight, each question is answered with refusal switched off; its best sentence score
 and whether the answer holds the gold facts are kept. A threshold then refuses every question
@@ -21,6 +21,7 @@ from assistant import Assistant, AssistantConfig
 from index import IndexConfig, build_index
 
 REPO = Path(__file__).resolve().parent.parent
+TUNING = REPO / "benchmarks/questions"
 WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 THRESHOLDS = np.round(np.arange(0.20, 0.80, 0.01), 2)
 MAX_WRONG_REFUSALS = 0.10
@@ -46,10 +47,15 @@ def measure(assistant: Assistant, questions: list[dict], weight: float) -> list[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", default=REPO / "benchmarks/questions/documents-tuning.jsonl")
+    parser.add_argument("--questions", nargs="+", default=sorted(TUNING.glob("documents-tuning*.jsonl")))
     parser.add_argument("--storage", default="/tmp/doc-assistant-threshold-storage")
     args = parser.parse_args()
-    questions = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line]
+    questions = [
+        json.loads(line)
+        for path in args.questions
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     index_config = IndexConfig(documents_dir=REPO / "documents", storage_dir=Path(args.storage))
     build_index(index_config)
     assistant = Assistant.open(AssistantConfig(index=index_config))
