@@ -1,4 +1,4 @@
-"""What kind of answer a question asks for (an age, a count, a date), and whether a sentence has one.
+"""What kind of answer a question asks for (an age, a count, a date), and if a sentence has one.
 
 The extractive answerer has no reader model; this cheap check keeps it from citing a sentence
 that shares the question's words but cannot contain the asked fact.
@@ -54,7 +54,9 @@ def _has_count(sentence: str) -> bool:
     """A number that is neither a year nor the day of a month, or a number word."""
     for match in _DIGITS.finditer(sentence):
         number = match.group().rstrip(",.")
-        before, after = sentence[max(0, match.start() - 12) : match.start()], sentence[match.end() :][:12]
-        if not _YEAR.match(number) and not _MONTH_NEAR.search(before) and not _MONTH_NEAR.search(after):
+        before = sentence[max(0, match.start() - 12) : match.start()]
+        after = sentence[match.end() : match.end() + 12]
+        is_date = _MONTH_NEAR.search(before) or _MONTH_NEAR.search(after)
+        if not _YEAR.match(number) and not is_date:
             return True
     return bool(_NUMBER_WORD.search(sentence))

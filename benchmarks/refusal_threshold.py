@@ -33,7 +33,9 @@ def holds_facts(text: str, groups: list[list[str]]) -> bool:
     return all(any(option.lower() in lowered for option in group) for group in groups)
 
 
-def measure(assistant: Assistant, questions: list[dict], weight: float) -> list[tuple[float, bool, bool]]:
+def measure(
+    assistant: Assistant, questions: list[dict], weight: float
+) -> list[tuple[float, bool, bool]]:
     """Per question: (best score, answerable, answer correct) with refusals switched off."""
     assistant.config = replace(assistant.config, dense_weight=weight, refusal_threshold=-1.0)
     rows = []
@@ -47,7 +49,8 @@ def measure(assistant: Assistant, questions: list[dict], weight: float) -> list[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", nargs="+", default=sorted(TUNING.glob("documents-tuning*.jsonl")))
+    tuning_files = sorted(TUNING.glob("documents-tuning*.jsonl"))
+    parser.add_argument("--questions", nargs="+", default=tuning_files)
     parser.add_argument("--storage", default="/tmp/doc-assistant-threshold-storage")
     args = parser.parse_args()
     questions = [
