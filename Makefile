@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCUMENTS ?= documents
+XQUAD ?= ../shared/benchmarks/xquad
 
 .PHONY: run test index lint eval eval-xquad bench browser clean
 
@@ -35,6 +36,15 @@ test: $(STAMP) browser lint
 
 eval: $(STAMP)
 	$(BIN)/assistant eval benchmarks/questions/documents-gold.jsonl --retrievers bm25,dense,hybrid --out eval-out/documents
+
+eval-xquad: $(STAMP)
+	for set in en hi en-questions-hi-corpus; do \
+		$(BIN)/assistant eval $(XQUAD)/$$set --retrievers bm25,dense,hybrid \
+			--out eval-out/xquad-$$set || exit 1; \
+	done
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) storage eval-out

@@ -43,9 +43,20 @@ class Assistant:
             )
         return cls(index, config)
 
-    def ask(self, question: str, top_k: int | None = None, mode: str | None = None) -> Answer:
-        """Answer with cited sentences, or refuse; `top_k` and `mode` override the config."""
-        hits, query = self._search(question, top_k, mode)
+    def ask(
+        self, question: str, top_k: int | None = None, mode: str | None = None, context: str = ""
+    ) -> Answer:
+        """Answer with cited sentences, or refuse; `top_k` and `mode` override the config.
+
+        `context` (an earlier question) joins the search but not the choice of sentences, so a
+        follow-up like "what did she say about X?" finds her article and then quotes X.
+        """
+        hits, query = self._search(f"{context} {question}" if context else question, top_k, mode)
+        if context:
+            query = prepare_query(
+                check_question(question, self.config.max_question_chars),
+                self.config.index.model_path,
+            )
         return answer(self.index, query, hits, self.config)
 
     def search(
@@ -83,7 +94,7 @@ class Assistant:
 def check_question(question: str, max_chars: int) -> str:
     """The question without invisible characters; empty or over-long questions get a clear error."""
     text = strip_invisible(question or "").strip()
-    if not text:
+    if not any(char.isalnum() for char in text):
         raise QuestionError("The question is empty: type a question about your documents")
     if len(text) > max_chars:
         raise QuestionError(

@@ -25,11 +25,8 @@ class Conversation:
 
     def ask(self, question: str, top_k: int | None = None, mode: str | None = None) -> Answer:
         """Answer `question`; a short follow-up is searched together with the previous question."""
-        search_text = question
-        if self.turns and is_follow_up(question):
-            search_text = f"{self.turns[-1].question} {question}"
-        answer = self.assistant.ask(search_text, top_k=top_k, mode=mode)
-        answer = Answer(question, answer.answer, answer.refused, answer.citations)
+        context = self.turns[-1].question if self.turns and is_follow_up(question) else ""
+        answer = self.assistant.ask(question, top_k=top_k, mode=mode, context=context)
         self.turns.append(answer)
         return answer
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from assistant.answers import Answer
     from assistant.evalsets import Question
 
-# A long failure list would bury the figures in the terminal; report.md has every one.
+# Answers are cut in report.md to keep the list scannable; report.json keeps them whole.
 ANSWER_CHARS = 300
 
 
@@ -31,7 +31,9 @@ def failed_questions(
             answer = answers[q.id]
             if answer.refused == q.answerable:
                 problems.append(
-                    ("refused an" if q.answerable else "answered an un") + "answerable question"
+                    "refused an answerable question"
+                    if q.answerable
+                    else "answered an unanswerable question"
                 )
             elif q.answerable and not q.answered_by(answer.answer):
                 problems.append("answer misses the gold")
@@ -84,7 +86,7 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(
                 f"  - expected answer: {gold or ('any' if failure['answerable'] else 'a refusal')}"
             )
-            lines.append(f"  - answer: {failure['answer'][:ANSWER_CHARS]}")
+            lines.append(f"  - answer: {' '.join(failure['answer'][:ANSWER_CHARS].split())}")
     return "\n".join(lines) + "\n"
 
 

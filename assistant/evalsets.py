@@ -136,12 +136,9 @@ def _read_questions(path: Path) -> Iterator[Question]:
         if not isinstance(groups, list) or not all(isinstance(g, str | list) for g in groups):
             raise ValueError(f"{path}, line {line}: 'answer_contains' must be a list of lists")
         answers = tuple((g,) if isinstance(g, str) else tuple(map(str, g)) for g in groups)
+        answerable = bool(row.get("answerable", True))
         yield Question(
-            str(row.get("id", line)),
-            text,
-            dict.fromkeys(relevant, 1),
-            answers,
-            bool(row.get("answerable", True)),
+            str(row.get("id", line)), text, dict.fromkeys(relevant, 1), answers, answerable
         )
 
 

@@ -91,11 +91,11 @@ def index_corpus(evalset: EvalSet, config: AssistantConfig, out: Path) -> Assist
         for name, text in evalset.corpus.items():
             (staging / name).write_text(text, encoding="utf-8")
         staging.rename(home / "documents")
-    index = config.index.with_overrides(documents_dir=home / "documents", storage_dir=home / "db")
-    for outcome in build_index(index).outcomes:
+    corpus = config.index.with_overrides(documents_dir=home / "documents", storage_dir=home / "db")
+    for outcome in build_index(corpus).outcomes:
         if outcome.status != "indexed":
             log.warning("Corpus document %s not indexed: %s", outcome.source, outcome.reason)
-    return config.with_overrides(storage_dir=index.storage_dir)
+    return config.with_overrides(storage_dir=corpus.storage_dir)
 
 
 def evaluate(assistant: Assistant, questions: list[Question], modes: list[str]) -> dict[str, Any]:

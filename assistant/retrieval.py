@@ -53,7 +53,8 @@ def retrieve(
     bm25_ranks = {chunk_id: rank for rank, chunk_id in enumerate(lexical)}
     scores: dict[int, float] = {}
     for chunk_id, rank in dense_ranks.items():
-        weight = _dense_trust(query, index.documents[index.chunks[chunk_id].source].language)
+        language = index.documents[index.chunks[chunk_id].source].language
+        weight = _dense_trust(query, language) if mode == "hybrid" else 1.0
         scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (RRF_K + rank)
     for chunk_id, rank in bm25_ranks.items():
         scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)

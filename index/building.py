@@ -92,7 +92,7 @@ def _embed(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Vectors for chunks and sentences; an unchanged document's vectors come from `previous`."""
     texts = {d.source: d.text for d in documents}
-    reusable = _reusable_vectors(previous, documents)
+    reusable = _reusable_vectors(previous, documents, chunks)
     fresh = [c for c in chunks if c.source not in reusable]
     chunk_texts = [texts[c.source][c.start : c.end] for c in fresh]
     sentence_texts = [texts[c.source][a:b] for c in fresh for a, b in c.sentences]
@@ -118,12 +118,21 @@ def _embed(
 
 
 def _reusable_vectors(
-    previous: StoredIndex | None, documents: list[SourceDocument]
+    previous: StoredIndex | None, documents: list[SourceDocument], chunks: list[Chunk]
 ) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
-    """Per unchanged document, its chunks' (chunk vector, sentence vectors) in order."""
+    """Per document whose text and chunks are unchanged, its chunks' vectors in order."""
     if previous is None:
         return {}
-    unchanged = {d.source for d in documents if previous.documents.get(d.source) == d}
+    # Not whole-document equality: a new file date alone changes no vector, and a changed chunker
+    # can split the same text into other sentences, whose vectors would then be misaligned.
+    old_chunks, new_chunks = _by_source(previous.chunks), _by_source(chunks)
+    unchanged = {
+        d.source
+        for d in documents
+        if d.source in previous.documents
+        and previous.documents[d.source].text == d.text
+        and old_chunks.get(d.source) == new_chunks.get(d.source)
+    }
     reusable: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in unchanged}
     for chunk_id, chunk in enumerate(previous.chunks):
         if chunk.source in unchanged:
@@ -135,6 +144,13 @@ def _reusable_vectors(
                 )
             )
     return reusable
+
+
+def _by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    grouped: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(chunk.source, []).append(chunk)
+    return grouped
 
 
 def _embed_batched(config: IndexConfig, texts: list[str], progress: Progress | None) -> np.ndarray:

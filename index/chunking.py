@@ -12,7 +12,7 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? (with any closing quotes or brackets) before whitespace, at a Devanagari
 # danda even with no space after it, and at a line break (headlines and list items have no stop).
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)|[\u0964\u0965]|\n")
-MAX_SENTENCE_CHARS = 400
+MAX_SENTENCE_CHARS = 800
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,11 @@ def _trimmed_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while end - start > MAX_SENTENCE_CHARS:
         cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
         cut = cut if cut > start else start + MAX_SENTENCE_CHARS
-        pieces.append((start, cut))
+        # The cut can land inside a run of whitespace; a quote must not end in it.
+        piece_end = cut
+        while text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
         start = cut
         while start < end and text[start].isspace():
             start += 1

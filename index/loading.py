@@ -14,6 +14,11 @@ from index.decoding import UnreadableFile, clean_text, decode_bytes
 from index.metadata import file_date, language_of, split_date_marker, title_of
 
 log = logging.getLogger(__name__)
+# Elements that end a line of text, so paragraphs do not run together into one sentence.
+_HTML_BLOCKS = (
+    "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table td th tr ul"
+).split()
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,8 @@ def _walk(folder: Path) -> Iterator[Path]:
     # os.walk does not follow directory symlinks, so a symlink loop cannot trap us.
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # Linked folders are not walked; yield them so the ledger says why they were left out.
+        yield from (Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
@@ -93,6 +100,8 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UnreadableFile("is a link to a folder; links to folders are not followed")
     if suffix not in config.supported_suffixes:
         raise UnreadableFile(f"has an unsupported type {suffix or '(none)'}")
     try:
@@ -102,7 +111,12 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
-    raw_text = decode_bytes(data) if suffix in (".txt", ".md", ".markdown") else _read_rich(path)
+    if suffix in (".txt", ".md", ".markdown"):
+        raw_text = decode_bytes(data)
+    elif suffix in (".html", ".htm"):
+        raw_text = _read_html(data)
+    else:
+        raw_text = _read_rich(path)
     marker_date, text = split_date_marker(raw_text)
     text = clean_text(text)
     return SourceDocument(
@@ -115,14 +129,37 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
     )
 
 
+def _read_html(data: bytes) -> str:
+    """The visible text of an HTML page, one line per block element."""
+    from bs4 import BeautifulSoup
+
+    # Not HTMLTagReader: it keeps <script>/<style> text inside <body> and needs a <body> tag.
+    text = decode_bytes(data)
+    try:
+        soup = BeautifulSoup(text, "html.parser")
+    except Exception as error:  # bs4 raises ParserRejectedMarkup and others on broken markup
+        raise UnreadableFile(f"could not be parsed ({type(error).__name__}: {error})") from None
+    for hidden in soup(["head", "script", "style", "noscript", "template"]):
+        hidden.decompose()
+    for block in soup(_HTML_BLOCKS):
+        block.insert_after("\n")
+    lines = (line.strip() for line in soup.get_text().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _read_rich(path: Path) -> str:
-    """HTML, PDF and DOCX through llama-index's file readers, which return plain text."""
-    from llama_index.readers.file import DocxReader, HTMLTagReader, PDFReader
+    """PDF and DOCX through llama-index's file readers, which return plain text."""
+    from llama_index.readers.file import DocxReader, PDFReader
 
     readers = {".pdf": PDFReader(return_full_document=True), ".docx": DocxReader()}
-    reader = readers.get(path.suffix.lower()) or HTMLTagReader(tag="body", ignore_no_id=False)
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise UnreadableFile(f"has a type no reader handles ({path.suffix.lower()})")
     try:
         parts = reader.load_data(path)
     except Exception as error:  # third-party parsers raise anything on a damaged file
-        raise UnreadableFile(f"could not be parsed ({type(error).__name__}: {error})") from None
+        # PDFReader retries through tenacity, whose RetryError hides the parser's own message.
+        last_attempt = getattr(error, "last_attempt", None)
+        cause = (last_attempt.exception() if last_attempt else None) or error
+        raise UnreadableFile(f"could not be parsed ({type(cause).__name__}: {cause})") from None
     return clean_text("\n\n".join(part.text for part in parts))

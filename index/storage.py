@@ -49,6 +49,7 @@ def writer_lock(storage_dir: Path) -> Iterator[None]:
             raise StorageBusyError(
                 f"Another `assistant index` is writing to {storage_dir}; wait for it to finish"
             ) from None
+        _remove_debris(storage_dir)
         yield
 
 
@@ -79,10 +80,14 @@ def current_generation(storage_dir: Path) -> Path:
         raise IndexMissingError(
             f"No index in {storage_dir}: build one with `assistant index DOCUMENTS_DIR`"
         )
-    name = pointer.read_text(encoding="utf-8").strip()
+    broken = IndexCorruptError(_rebuild_hint(storage_dir, "the CURRENT pointer is broken"))
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise broken from None
     generation = storage_dir / name
     if not name.startswith("gen-") or "/" in name or not generation.is_dir():
-        raise IndexCorruptError(_rebuild_hint(storage_dir, "the CURRENT pointer is broken"))
+        raise broken
     return generation
 
 
@@ -94,6 +99,8 @@ def read_manifest(generation: Path) -> dict[str, Any]:
         expected = manifest["files"]
     except (OSError, ValueError, KeyError, TypeError):
         raise IndexCorruptError(_rebuild_hint(storage_dir, "manifest.json is unreadable")) from None
+    if not isinstance(expected, dict):
+        raise IndexCorruptError(_rebuild_hint(storage_dir, "manifest.json lists no files"))
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexMismatchError(
             f"The index in {storage_dir} has format {manifest.get('format')}, this program reads "
@@ -101,8 +108,9 @@ def read_manifest(generation: Path) -> dict[str, Any]:
         )
     actual = _checksums(generation, skip=MANIFEST)
     if actual != expected:
-        damaged = sorted(set(actual.items()) ^ set(expected.items()))
-        raise IndexCorruptError(_rebuild_hint(storage_dir, f"{damaged[0][0]} fails its checksum"))
+        names = actual.keys() | expected.keys()
+        damaged = sorted(name for name in names if actual.get(name) != expected.get(name))
+        raise IndexCorruptError(_rebuild_hint(storage_dir, f"{damaged[0]} fails its checksum"))
     return dict(manifest)
 
 
@@ -146,6 +154,13 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _remove_debris(storage_dir: Path) -> None:
+    # Called with the writer lock held, so no live writer owns a .building-* directory; an
+    # up-to-date build commits nothing, so it must not rely on commit() to clean up.
+    for path in storage_dir.glob(".building-*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_stale(storage_dir: Path, keep: str) -> None:

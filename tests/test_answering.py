@@ -1,0 +1,165 @@
+"""Answering: every citation quotes its document exactly, refusals are honest, questions checked."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import QUESTIONS, make_index
+
+from assistant import REFUSAL, Answer, Assistant, QuestionError
+from index.metadata import language_of
+
+TUNING = [
+    json.loads(line)
+    for line in (QUESTIONS / "documents-tuning.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+HINDI = "002_ae3089e6771e0f62.txt"
+Ask = Callable[[str], Answer]
+
+
+@pytest.fixture(scope="module")
+def ask(assistant: Assistant) -> Ask:
+    """assistant.ask, remembering answers so the tuning questions are answered once."""
+    return functools.cache(assistant.ask)
+
+
+def assert_well_cited(assistant: Assistant, answer: Answer) -> None:
+    """The contract of design.md: exact quotes, ids 1..n, every marker in the text."""
+    assert [c.id for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for citation in answer.citations:
+        document = assistant.index.documents[citation.source]
+        assert assistant.document_text(citation.source)[citation.start : citation.end] == (
+            citation.quote
+        )
+        assert citation.quote and citation.quote == citation.quote.strip()
+        assert (citation.title, citation.date) == (document.title, document.date)
+        assert f"[{citation.id}]" in answer.answer
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.id for c in answer.citations}
+
+
+@pytest.mark.parametrize("item", TUNING, ids=[item["question"][:40] for item in TUNING])
+def test_every_citation_quotes_its_document_exactly(
+    assistant: Assistant, ask: Ask, item: dict
+) -> None:
+    answer = ask(item["question"])
+    assert answer.question == item["question"]
+    if answer.refused:
+        assert (answer.answer, answer.citations) == (REFUSAL, ())
+    else:
+        assert 1 <= len(answer.citations) <= assistant.config.max_sentences
+        assert_well_cited(assistant, answer)
+
+
+def test_most_answerable_tuning_questions_are_answered_from_a_relevant_article(ask: Ask) -> None:
+    answerable = [item for item in TUNING if item["answerable"]]
+    hits = 0
+    for item in answerable:
+        answer = ask(item["question"])
+        hits += not answer.refused and answer.citations[0].source in item["relevant"]
+    # A floor well under what the tuned thresholds reach, to catch a broken answerer.
+    assert hits >= 0.6 * len(answerable)
+
+
+@pytest.mark.parametrize(
+    "question", ["Who won the 2022 FIFA World Cup final?", "How do I make paneer butter masala?"]
+)
+def test_off_topic_questions_are_refused(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert answer.answer == REFUSAL
+    assert answer.citations == ()
+    assert answer.to_dict() == {
+        "question": question,
+        "answer": REFUSAL,
+        "refused": True,
+        "citations": [],
+    }
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["मायावती ने पदाधिकारियों को किस चुनाव के लिए निर्देश दिए?", "बसपा की बड़ी बैठक कहाँ हुई थी?"],
+)
+def test_a_hindi_question_is_answered_from_hindi_sentences_only(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert_well_cited(assistant, answer)
+    for citation in answer.citations:
+        assert citation.source == HINDI
+        assert language_of(citation.quote) == "hi"
+
+
+def test_an_english_question_is_answered_from_english_sentences_only(
+    assistant: Assistant,
+) -> None:
+    question = "What did Mayawati review at the June 30 meeting with coordinators?"
+    answer = assistant.ask(question)
+    assert not answer.refused
+    for citation in answer.citations:
+        assert language_of(citation.quote) == "en"
+
+
+def test_answer_dict_follows_the_contract(assistant: Assistant) -> None:
+    answer = assistant.ask("Which senior leader did the BSP expel?")
+    data = answer.to_dict()
+    assert list(data) == ["question", "answer", "refused", "citations"]
+    assert data["citations"], data
+    for citation in data["citations"]:
+        assert list(citation) == ["id", "source", "title", "date", "quote", "start", "end", "score"]
+    assert any("Imran Masood" in c["quote"] for c in data["citations"])
+    json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "question is empty"),
+        ("   \n\t  ", "question is empty"),
+        ("\x00\x01\x02\x1b\x7f", "question is empty"),
+        ("\u202e\u2066\ufeff", "question is empty"),
+        ("\u200b\u200c ?!", "question is empty"),
+        ("x" * 100_000, "100000 characters long; keep it under 2000"),
+    ],
+    ids=["empty", "whitespace", "control", "bidi-bom", "zero-width-and-punctuation", "100KB"],
+)
+def test_unaskable_questions_raise_a_clear_error(
+    assistant: Assistant, question: str, message: str
+) -> None:
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(question)
+    with pytest.raises(QuestionError):
+        assistant.search(question)
+
+
+def test_invisible_characters_around_a_question_are_ignored(assistant: Assistant) -> None:
+    plain = assistant.ask("Which senior leader did the BSP expel?")
+    padded = assistant.ask("\u202e\x00Which senior leader did the BSP expel?\x07 ")
+    assert padded.citations == plain.citations
+
+
+def test_answers_from_an_html_page_quote_its_visible_text(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "page.html").write_text(
+        "<html><head><script>var monsoonKerala = 'script text';</script></head><body>"
+        "<h1>Weather desk</h1><p>The <b>monsoon</b> arrived in Kerala on June 8 this year.</p>"
+        "<script>document.write('The monsoon arrived in Kerala in a script.')</script>"
+        "<p>Mumbai expects rain within a week.</p></body></html>"
+    )
+    (documents / "budget.md").write_text("# Budget\n\nThe council approved 12 million rupees.")
+    assistant = make_index(documents, tmp_path / "storage")
+    answer = assistant.ask("When did the monsoon arrive in Kerala?")
+    assert not answer.refused
+    assert_well_cited(assistant, answer)
+    assert answer.citations[0].source == "page.html"
+    assert answer.citations[0].quote == "The monsoon arrived in Kerala on June 8 this year."
+    assert all("script" not in c.quote for c in answer.citations)

@@ -1,0 +1,150 @@
+"""The `assistant` console script, run as a user runs it: index, ask, ask --json, chat, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import open_index
+
+ASSISTANT = Path(sys.executable).parent / "assistant"
+QUESTION = "Which senior leader did the BSP expel?"
+CONTRACT = ["question", "answer", "refused", "citations"]
+CITATION = ["id", "source", "title", "date", "quote", "start", "end", "score"]
+
+
+def run(
+    *args: str | Path, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script offline, without any ASSISTANT_* from the caller."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    environ.update(HF_HUB_OFFLINE="1", **(env or {}))
+    return subprocess.run(
+        [str(ASSISTANT), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=600,
+    )
+
+
+def test_the_console_script_is_installed() -> None:
+    assert ASSISTANT.is_file(), f"{ASSISTANT} is missing: pip install -e ."
+
+
+def test_index_prints_documents_chunks_and_seconds(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "a.txt").write_text("Monsoon notes\n\nThe monsoon reached Kerala on June 1.")
+    (documents / "b.md").write_text("# Budget\n\nThe council approved 12 million rupees.")
+    (documents / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    storage = tmp_path / "storage"
+
+    result = run("index", documents, "--storage", storage, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"Indexed 2 documents, (\d+) chunks in \d+\.\d s", result.stdout)
+    assert match, result.stdout
+    assert int(match.group(1)) == len(open_index(storage).chunks)
+    assert "skipped photo.jpg: has an unsupported type .jpg" in result.stderr
+    assert "1 skipped" in result.stdout
+
+
+def test_ask_prints_the_answer_and_its_sources(storage_dir: Path, tmp_path: Path) -> None:
+    result = run("ask", QUESTION, "--storage", storage_dir, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    answer, _, sources = result.stdout.partition("Sources:")
+    assert "Imran Masood" in answer and "[1]" in answer
+    assert "[1]" in sources and "000_b5ed93c4b23e3d48.txt" in sources
+
+
+def test_ask_json_prints_one_contract_object(storage_dir: Path, tmp_path: Path) -> None:
+    result = run("ask", "--json", QUESTION, "--storage", storage_dir, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    answer = json.loads(lines[0])
+    assert list(answer) == CONTRACT
+    assert answer["question"] == QUESTION
+    assert answer["refused"] is False
+    assert answer["citations"]
+    for citation in answer["citations"]:
+        assert list(citation) == CITATION
+        assert f"[{citation['id']}]" in answer["answer"]
+
+
+def test_ask_json_answers_questions_from_stdin_in_order(storage_dir: Path, tmp_path: Path) -> None:
+    questions = [
+        QUESTION,
+        "Who won the 2022 FIFA World Cup final?",
+        "मायावती ने पदाधिकारियों को किस चुनाव के लिए निर्देश दिए?",
+    ]
+    result = run(
+        "ask", "--json", "--storage", storage_dir, cwd=tmp_path, stdin="\n".join(questions) + "\n"
+    )
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["question"] for a in answers] == questions
+    assert all(list(a) == CONTRACT for a in answers)
+    assert [a["refused"] for a in answers] == [False, True, False]
+    assert answers[2]["citations"][0]["source"] == "002_ae3089e6771e0f62.txt"
+
+
+def broken_index(storage_dir: Path, tmp_path: Path) -> Path:
+    copy = Path(shutil.copytree(storage_dir, tmp_path / "broken"))
+    generation = copy / (copy / "CURRENT").read_text().strip()
+    (generation / "manifest.json").write_text("{not json")
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("missing-documents", "does not exist: create it"),
+        ("empty-question", "question is empty"),
+        ("missing-index", "No index in"),
+        ("corrupt-index", "is damaged"),
+    ],
+)
+def test_errors_are_one_line_on_stderr_and_exit_1(
+    storage_dir: Path, tmp_path: Path, case: str, message: str
+) -> None:
+    args: dict[str, list[str | Path]] = {
+        "missing-documents": ["index", tmp_path / "nowhere", "--storage", tmp_path / "s"],
+        "empty-question": ["ask", "", "--storage", storage_dir],
+        "missing-index": ["ask", QUESTION, "--storage", tmp_path / "nothing"],
+        "corrupt-index": ["ask", QUESTION, "--storage", broken_index(storage_dir, tmp_path)],
+    }
+    result = run(*args[case], cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:")
+    assert message in lines[0]
+    assert result.stdout == ""
+
+
+def test_storage_dir_comes_from_the_environment(storage_dir: Path, tmp_path: Path) -> None:
+    # tmp_path has no storage/ folder, so only ASSISTANT_STORAGE_DIR can lead to the index.
+    result = run(
+        "ask", "--json", QUESTION, cwd=tmp_path, env={"ASSISTANT_STORAGE_DIR": str(storage_dir)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Imran Masood" in json.loads(result.stdout)["answer"]
+
+
+def test_chat_answers_a_question_piped_on_stdin(storage_dir: Path, tmp_path: Path) -> None:
+    result = run("chat", "--storage", storage_dir, cwd=tmp_path, stdin=QUESTION + "\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "Imran Masood" in result.stdout
+    assert "Sources:" in result.stdout
