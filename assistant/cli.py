@@ -1,4 +1,4 @@
-"""The `assistant` command: index, ask, chat and ui, with one-line errors and exit codes."""
+"""The `assistant` command: index, ask, chat, ui and eval, with one-line errors and exit codes."""
 
 from __future__ import annotations
 
@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=int, default=7860)
     ui.add_argument("--auth", help="USER:PASSWORD for basic auth (or $ASSISTANT_AUTH)")
     ui.set_defaults(command=_ui)
+
+    from assistant.evaluation import add_eval_command
+
+    add_eval_command(commands, [storage, retrieval])
     return parser
 
 

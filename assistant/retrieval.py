@@ -1,21 +1,34 @@
-"""Hybrid retrieval: dense (FAISS) and BM25 rankings fused by rank, weighted by what each can read.
+"""Hybrid retrieval: BM25 and dense scores fused per chunk, weighted by what each signal can read.
 
-llama-index's QueryFusionRetriever fuses with fixed weights; ours must change per query and per
-chunk, because the bundled English model scores Hindi text as noise (nDCG@10 0.048 on Hindi).
+llama-index's QueryFusionRetriever fuses with fixed weights; ours change per query and per chunk,
+because the bundled English model scores Hindi text as noise (nDCG@10 0.048 on Hindi XQuAD) and
+naive fusion then drowns good BM25 results. Weights come from benchmarks/fusion_weights.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from index import StoredIndex, tokenize
 from index.embedding import embed
 from index.metadata import language_of
+from index.transliteration import phonetic_tokens
 
-RRF_K = 60
 CANDIDATES = 100
+# Weights of (dense, BM25, phonetic) scores by (question language, chunk language), chosen on the
+# first half of XQuAD's questions (README, "Retrieval quality"). The model reads only English, so
+# dense counts only between English texts. Across scripts only names and numbers match, through
+# phonetic tokens; those weights sum to less than 1 so a cross-script match never outranks an
+# equally good match in the question's own language.
+WEIGHTS = {
+    ("en", "en"): (0.55, 0.45, 0.0),
+    ("hi", "hi"): (0.0, 1.0, 0.0),
+    ("en", "hi"): (0.0, 0.15, 0.55),
+    ("hi", "en"): (0.0, 0.15, 0.45),
+}
 
 
 @dataclass(frozen=True)
@@ -30,12 +43,13 @@ class Query:
 
 @dataclass(frozen=True)
 class ScoredChunk:
-    """One retrieved chunk with its fused score and the rank it had in each retriever (or None)."""
+    """One retrieved chunk with its fused score and each signal's own score (0 when absent)."""
 
     chunk_id: int
     score: float
-    dense_rank: int | None
-    bm25_rank: int | None
+    dense: float
+    bm25: float
+    phonetic: float
 
 
 def prepare_query(text: str, model_path: str) -> Query:
@@ -47,41 +61,89 @@ def retrieve(
     index: StoredIndex, query: Query, top_k: int, mode: str = "hybrid"
 ) -> list[ScoredChunk]:
     """The top_k chunks for `query` under `mode` ('hybrid', 'dense' or 'bm25')."""
-    dense = _dense_ranking(index, query) if mode in ("hybrid", "dense") else []
-    lexical = _bm25_ranking(index, query) if mode in ("hybrid", "bm25") else []
-    dense_ranks = {chunk_id: rank for rank, chunk_id in enumerate(dense)}
-    bm25_ranks = {chunk_id: rank for rank, chunk_id in enumerate(lexical)}
-    scores: dict[int, float] = {}
-    for chunk_id, rank in dense_ranks.items():
-        language = index.documents[index.chunks[chunk_id].source].language
-        weight = _dense_trust(query, language) if mode == "hybrid" else 1.0
-        scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (RRF_K + rank)
-    for chunk_id, rank in bm25_ranks.items():
-        scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-    best = sorted((s for s in scores.items() if s[1] > 0), key=lambda item: -item[1])[:top_k]
+    bm25 = _bm25_scores(index.bm25, query.tokens) if mode != "dense" else None
+    phonetic = _phonetic_scores(index, query) if mode == "hybrid" else None
+    candidates = _candidates(index, query, [bm25, phonetic], mode)
+    if not len(candidates):
+        return []
+    dense = _dense_scores(index, query, candidates)
+    lexical, sounds = _scaled(bm25, candidates), _scaled(phonetic, candidates)
+    if mode == "dense":
+        fused = dense
+    elif mode == "bm25":
+        fused = lexical
+    else:
+        weights = np.array(
+            [
+                WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 0.0))
+                for lang in index.chunk_languages[candidates]
+            ]
+        ).reshape(-1, 3)
+        fused = weights[:, 0] * dense + weights[:, 1] * lexical + weights[:, 2] * sounds
+    order = np.argsort(-fused, kind="stable")[:top_k]
     return [
-        ScoredChunk(chunk_id, score, dense_ranks.get(chunk_id), bm25_ranks.get(chunk_id))
-        for chunk_id, score in best
+        ScoredChunk(
+            int(candidates[i]),
+            float(fused[i]),
+            float(dense[i]),
+            float(lexical[i]),
+            float(sounds[i]),
+        )
+        for i in order
+        if fused[i] > 0
     ]
 
 
-def _dense_trust(query: Query, chunk_language: str) -> float:
-    # The model only reads English: a cosine involving Hindi text carries no signal.
-    return 1.0 if query.language == "en" and chunk_language == "en" else 0.0
+def _candidates(
+    index: StoredIndex, query: Query, lexical: list[np.ndarray | None], mode: str
+) -> np.ndarray:
+    """Union of the best chunks by meaning, by words and by sound; only these are scored."""
+    found: list[np.ndarray] = []
+    count = min(CANDIDATES, len(index.chunks))
+    if mode != "bm25" and count:
+        _, ids = index.chunk_vectors.search(query.vector.reshape(1, -1), count)
+        found.append(ids[0][ids[0] >= 0])
+    for scores in lexical:
+        if scores is not None and count:
+            top = np.argpartition(-scores, count - 1)[:count]
+            found.append(top[scores[top] > 0])
+    return np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, np.int64)
 
 
-def _dense_ranking(index: StoredIndex, query: Query) -> list[int]:
-    count = min(CANDIDATES, index.chunk_vectors.ntotal)
-    if count == 0:
-        return []
-    _, ids = index.chunk_vectors.search(query.vector.reshape(1, -1), count)
-    return [int(i) for i in ids[0] if i >= 0]
+def _scaled(scores: np.ndarray | None, candidates: np.ndarray) -> np.ndarray:
+    """BM25 scores have no fixed range: divide by the query's best, so 1 means the top match."""
+    if scores is None:
+        return np.zeros(len(candidates))
+    return scores[candidates] / max(float(scores.max()), 1e-9)
 
 
-def _bm25_ranking(index: StoredIndex, query: Query) -> list[int]:
-    if not query.tokens or not index.chunks:
-        return []
-    scores = index.bm25.get_scores(query.tokens)
-    count = min(CANDIDATES, len(scores))
-    top = np.argpartition(-scores, count - 1)[:count]
-    return [int(i) for i in top[np.argsort(-scores[top])] if scores[i] > 0]
+def _dense_scores(index: StoredIndex, query: Query, candidates: np.ndarray) -> np.ndarray:
+    """Half the chunk's cosine, half its best sentence's: questions usually target one sentence."""
+    chunk_cosines = index.chunk_matrix[candidates] @ query.vector
+    best_sentence = np.array(
+        [
+            float(
+                (
+                    index.sentence_vectors[
+                        index.first_sentence[c] : index.first_sentence[c + 1]
+                    ].astype(np.float32)
+                    @ query.vector
+                ).max(initial=-1.0)
+            )
+            for c in candidates
+        ]
+    )
+    return np.clip(0.5 * chunk_cosines + 0.5 * best_sentence, 0.0, 1.0)
+
+
+def _bm25_scores(bm25: Any, tokens: list[str]) -> np.ndarray:
+    if not tokens or not bm25.scores["num_docs"]:
+        return np.zeros(int(bm25.scores["num_docs"]), dtype=np.float32)
+    return np.asarray(bm25.get_scores(tokens), dtype=np.float32)
+
+
+def _phonetic_scores(index: StoredIndex, query: Query) -> np.ndarray | None:
+    """Sound-alike scores, only when the corpus holds text in a script other than the question's."""
+    if not any(index.chunk_languages != query.language):
+        return None
+    return _bm25_scores(index.phonetic, phonetic_tokens(query.text))

@@ -18,6 +18,8 @@ from index.store import StoredIndex, dense_index, lexical_index, open_index
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# Settings that change vectors; the others (tokenizer) need only BM25 rebuilt: vectors are reused.
+EMBEDDING_SETTINGS = ("model", "chunk_chars")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,14 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
     with writer_lock(config.storage_dir):
         loaded = load_documents(config)
         previous = _previous_index(config)
-        if previous is not None and _same_content(previous, loaded.documents, config):
+        unchanged_settings = (
+            previous is not None and previous.manifest.get("settings") == config.settings()
+        )
+        if (
+            previous is not None
+            and unchanged_settings
+            and _same_content(previous, loaded.documents, config)
+        ):
             return BuildReport(
                 len(loaded.documents),
                 len(previous.chunks),
@@ -68,13 +77,15 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
 
 
 def _previous_index(config: IndexConfig) -> StoredIndex | None:
-    """The current index when it is readable and built with the same settings, else None."""
+    """The current index when readable and embedded the same way (model, chunking), else None."""
     try:
         previous = open_index(config.storage_dir)
     except Exception as problem:  # any damage just means nothing can be reused
         log.info("Not reusing the stored index: %s", problem)
         return None
-    return previous if previous.manifest.get("settings") == config.settings() else None
+    built = previous.manifest.get("settings", {})
+    same_vectors = all(built.get(key) == config.settings()[key] for key in EMBEDDING_SETTINGS)
+    return previous if same_vectors else None
 
 
 def _same_content(
@@ -172,13 +183,14 @@ def _assemble(
     sentence_vectors: np.ndarray,
 ) -> StoredIndex:
     texts = {d.source: d.text for d in documents}
-    bm25, idf = lexical_index([texts[c.source][c.start : c.end] for c in chunks])
+    bm25, phonetic, idf = lexical_index([texts[c.source][c.start : c.end] for c in chunks])
     return StoredIndex(
         documents={d.source: d for d in documents},
         chunks=chunks,
         chunk_vectors=dense_index(chunk_vectors),
         sentence_vectors=sentence_vectors,
         bm25=bm25,
+        phonetic=phonetic,
         idf=idf,
     )
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "ASSISTANT_"
+# Bump when tokens or BM25 parameters change, so stored BM25 indexes are rebuilt (vectors kept).
+TOKENIZER_VERSION = 3
 
 
 def bundled_model_path() -> str:
@@ -48,7 +50,11 @@ class IndexConfig:
 
     def settings(self) -> dict[str, object]:
         """The settings that make two indexes comparable; stored in and checked by manifests."""
-        return {"model": self.model_label, "chunk_chars": self.chunk_chars}
+        return {
+            "model": self.model_label,
+            "chunk_chars": self.chunk_chars,
+            "tokenizer": TOKENIZER_VERSION,
+        }
 
     def with_overrides(self, **overrides: object) -> IndexConfig:
         """A copy with the given fields replaced, skipping those left as None."""

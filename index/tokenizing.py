@@ -10,6 +10,7 @@ from typing import Any
 # A word is a run of letters, digits and combining marks: Python's \w alone splits Devanagari
 # words at every vowel sign (matra), which is why stock BM25 tokenizers fail on Hindi.
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u097f])+")
+PREFIX_CHARS = 4
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 # Spelling variants that Hindi writers use interchangeably: nukta, chandrabindu vs anusvara.
@@ -51,7 +52,12 @@ def tokenize(text: str) -> list[str]:
             word = word.translate(_HINDI_FOLD)
             if word in _HINDI_STOPWORDS:
                 continue
-            tokens.append(_stem_hindi(word))
+            stem = _stem_hindi(word)
+            tokens.append(stem)
+            # A prefix token matches the many spellings of transliterated names and of inflections
+            # the suffix list misses (+0.005 nDCG@10 on Hindi XQuAD, benchmarks/README).
+            if len(stem) > PREFIX_CHARS:
+                tokens.append("^" + stem[:PREFIX_CHARS])
         elif word not in _ENGLISH_STOPWORDS:
             tokens.append(_english_stemmer().stemWord(word))
     return tokens

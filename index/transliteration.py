@@ -13,7 +13,7 @@ _CONSONANTS = dict(
     zip(
         "कखगघङचछजझञटठडढणतथदधनऩपफबभमरऱलळऴवशषसह\u0958\u0959\u095a\u095b\u095c\u095d\u095e"
         "ऋॠ\u0943\u0944ऌ\u0962\u0902ॹ",
-        "kkggnccjjnttddnttddnnpfbbmrrlllvssshkkgjrrf" "rrrrllnj",
+        "kkggnccjjnttddnttddnnpfbbmrrlllvssshkkgjrrfrrrrllnj",
         strict=True,
     )
 )
@@ -34,14 +34,8 @@ _ENGLISH = [
     )  # fmt: skip
 ]
 # Hindi spells acronyms out letter by letter (NFL: एनएफएल), so index their letter names too.
-_LETTER_NAMES = dict(
-    zip(
-        "abcdefghijklmnopqrstuvwxyz",
-        ("", "b", "s", "d", "", "f", "j", "c", "", "j", "k", "l", "m", "n", "", "p", "k", "r", "s")
-        + ("t", "", "v", "dbl", "ks", "v", "jd"),
-        strict=True,
-    )
-)
+_LETTER_SOUNDS = " b s d  f j c  j k l m n  p k r s t  v dbl ks v jd".split(" ")  # a, bee, see...
+_LETTER_NAMES = dict(zip("abcdefghijklmnopqrstuvwxyz", _LETTER_SOUNDS, strict=True))
 # Common English words have no transliteration in a Hindi text; their skeletons only add noise.
 _STOPWORDS = frozenset(
     "a an and are as at be been by did do does for from had has have he her his how i in is it "
@@ -76,7 +70,7 @@ def phonetic_tokens(text: str) -> list[str]:
         else:
             skeletons = [_english_skeleton(word.lower())]
             if word.isupper() and 2 <= len(word) <= 5:
-                skeletons.append(_finish("".join(_LETTER_NAMES[c] for c in word.lower())))
+                skeletons.append(_finish("".join(_LETTER_NAMES.get(c, "") for c in word.lower())))
             # Capitalized words are the names that survive translation: count them twice.
             skeletons *= 2 if word[0].isupper() else 1
         skeleton = skeletons[0]

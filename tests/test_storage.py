@@ -78,7 +78,11 @@ def test_round_trip_keeps_documents_chunks_vectors_and_manifest(storage_dir: Pat
     assert index.chunk_text(0) == documents[0].text[chunks[0].start : chunks[0].end]
 
     manifest = index.manifest
-    assert manifest["settings"] == {"model": "bundled:all-MiniLM-L6-v2", "chunk_chars": 700}
+    assert manifest["settings"] == {
+        "model": "bundled:all-MiniLM-L6-v2",
+        "chunk_chars": 700,
+        "tokenizer": 3,
+    }
     assert manifest["dimension"] == 384
     assert manifest["metric"] == "inner_product"
     assert manifest["counts"] == {"documents": 5, "chunks": len(chunks)}
