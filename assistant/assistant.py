@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from assistant.answering import answer
 from assistant.answers import Answer, QuestionError
 from assistant.config import AssistantConfig
+from assistant.reloading import LiveIndex
 from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve
-from index import IndexMismatchError, StoredIndex, open_index
+from index import StoredIndex
 from index.decoding import strip_invisible
 
 
@@ -25,23 +26,29 @@ class Passage:
 
 
 class Assistant:
-    """Answers questions from one stored index; load it once, ask many times."""
+    """Answers questions from one stored index; load it once, ask many times.
 
-    def __init__(self, index: StoredIndex, config: AssistantConfig):
-        self.index = index
+    Each question reads the index as committed at that moment: a rebuild becomes visible to the
+    next question once it has loaded, and a damaged new index leaves the previous one answering.
+    """
+
+    def __init__(self, index: StoredIndex | LiveIndex, config: AssistantConfig):
+        self._live = index if isinstance(index, LiveIndex) else None
+        self._fixed = index if isinstance(index, StoredIndex) else None
         self.config = config
 
     @classmethod
     def open(cls, config: AssistantConfig) -> Assistant:
         """Load the index in config.storage_dir and check it was built with the configured model."""
-        index = open_index(config.storage_dir)
-        built_with = index.manifest.get("settings", {}).get("model")
-        if built_with != config.index.model_label:
-            raise IndexMismatchError(
-                f"The index in {config.storage_dir} was built with model {built_with!r}, but "
-                f"{config.index.model_label!r} is configured: rebuild it with `assistant index`"
-            )
-        return cls(index, config)
+        return cls(LiveIndex.open(config), config)
+
+    @property
+    def index(self) -> StoredIndex:
+        """The index the next question reads (the newest committed one that loaded)."""
+        if self._live is not None:
+            return self._live.current()
+        assert self._fixed is not None
+        return self._fixed
 
     def ask(
         self, question: str, top_k: int | None = None, mode: str | None = None, context: str = ""
@@ -51,44 +58,60 @@ class Assistant:
         `context` (an earlier question) joins the search but not the choice of sentences, so a
         follow-up like "what did she say about X?" finds her article and then quotes X.
         """
-        hits, query = self._search(f"{context} {question}" if context else question, top_k, mode)
+        return self.ask_with_documents(question, top_k, mode, context)[0]
+
+    def ask_with_documents(
+        self, question: str, top_k: int | None = None, mode: str | None = None, context: str = ""
+    ) -> tuple[Answer, dict[str, str]]:
+        """The answer and the text of each document it cites, both from one index generation.
+
+        Asking, then looking texts up separately, could straddle a reload and misplace offsets.
+        """
+        index = self.index
+        hits, query = self._search(
+            index, f"{context} {question}" if context else question, top_k, mode
+        )
         if context:
             query = prepare_query(
                 check_question(question, self.config.max_question_chars),
                 self.config.index.model_path,
             )
-        return answer(self.index, query, hits, self.config)
+        result = answer(index, query, hits, self.config)
+        cited = {c.source: index.documents[c.source].text for c in result.citations}
+        return result, cited
 
     def search(
         self, question: str, top_k: int | None = None, mode: str | None = None
     ) -> list[Passage]:
         """The retrieved passages alone, best first."""
-        hits, _ = self._search(question, top_k, mode)
-        return [self._passage(hit) for hit in hits]
+        index = self.index
+        hits, _ = self._search(index, question, top_k, mode)
+        return [_passage(index, hit) for hit in hits]
 
     def document_text(self, source: str) -> str:
         """The loaded text of a document, which every citation's offsets index."""
         return self.index.documents[source].text
 
     def _search(
-        self, question: str, top_k: int | None, mode: str | None
+        self, index: StoredIndex, question: str, top_k: int | None, mode: str | None
     ) -> tuple[list[ScoredChunk], Query]:
         text = check_question(question, self.config.max_question_chars)
         config = self.config.with_overrides(top_k=top_k, mode=mode)
         query = prepare_query(text, self.config.index.model_path)
-        return retrieve(self.index, query, config.top_k, config.mode), query
+        return retrieve(index, query, config.top_k, config.mode), query
 
-    def _passage(self, hit: ScoredChunk) -> Passage:
-        chunk = self.index.chunks[hit.chunk_id]
-        document = self.index.documents[chunk.source]
-        return Passage(
-            chunk.source,
-            document.title,
-            document.date,
-            chunk.start,
-            self.index.chunk_text(hit.chunk_id),
-            round(hit.score, 4),
-        )
+
+def _passage(index: StoredIndex, hit: ScoredChunk) -> Passage:
+    chunk = index.chunks[hit.chunk_id]
+    document = index.documents[chunk.source]
+    return Passage(
+        chunk.source,
+        document.title,
+        document.date,
+        chunk.start,
+        index.chunk_text(hit.chunk_id),
+        round(hit.score, 4),
+    )
 
 
 def check_question(question: str, max_chars: int) -> str:

@@ -81,7 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", parents=[storage, retrieval], help="serve the web chat")
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860)
-    ui.add_argument("--auth", help="USER:PASSWORD for basic auth (or $ASSISTANT_AUTH)")
+    ui.add_argument(
+        "--auth", help="USER:PASSWORD required to use the chat (better: $ASSISTANT_UI_AUTH)"
+    )
+    ui.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve a non-loopback --host without a password (anyone on the network can ask)",
+    )
     ui.set_defaults(command=_ui)
 
     from assistant.evaluation import add_eval_command
@@ -173,19 +180,14 @@ def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
     import os
 
     try:
-        from ui.app import serve
+        from ui.server import AUTH_ENV, parse_auth, serve
     except ImportError as error:
         raise OSError(
             f"The web UI needs gradio: pip install 'doc-assistant[ui]' ({error})"
         ) from None
-    auth_text = args.auth or os.environ.get("ASSISTANT_AUTH")
-    auth = None
-    if auth_text:
-        user, _, password = auth_text.partition(":")
-        if not user or not password:
-            raise ValueError("--auth takes USER:PASSWORD")
-        auth = (user, password)
-    serve(config, host=args.host, port=args.port, auth=auth)
+    # The environment keeps the password out of `ps` listings and shell history.
+    auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
+    serve(config, args.host, args.port, auth, args.allow_unauthenticated)
     return 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -10,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Assistant, AssistantConfig, QuestionError
+from assistant import Assistant, QuestionError
 from assistant.config import MODES
 from ui.rendering import EMPTY_SOURCES, SOURCES_CSS, chat_text, render_sources
 
@@ -23,8 +22,6 @@ EXAMPLES = [
 ]
 SEARCHING = "Searching the documents…"
 STREAM_DELAY = 0.02  # seconds between streamed words: fast, but visibly streaming
-CONCURRENCY = 4
-MAX_FILE_SIZE = "1mb"  # the app takes no uploads; keep Gradio's upload route small anyway
 
 Message = dict[str, Any]
 # What the chat handler yields: chat messages, the sources panel, the question box.
@@ -44,12 +41,12 @@ def respond(
     asked = [*history, _message("user", question)] if question.strip() else list(history)
     yield [*asked, _message("assistant", SEARCHING)], gr.skip(), ""
     try:
-        answer = assistant.ask(question, top_k=int(top_k), mode=mode)
+        answer, texts = assistant.ask_with_documents(question, top_k=int(top_k), mode=mode)
     except QuestionError as error:
         # The question goes back in the box, so fixing it loses nothing typed.
         yield [*asked, _message("assistant", str(error))], gr.skip(), question
         return
-    sources = render_sources(answer, assistant.document_text)
+    sources = render_sources(answer, texts.__getitem__)
     for count, words in enumerate(_word_prefixes(answer.answer)):
         if count:
             time.sleep(stream_delay)
@@ -89,44 +86,6 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
     return app
 
 
-def serve(
-    config: AssistantConfig,
-    host: str = "127.0.0.1",
-    port: int = 7860,
-    auth: tuple[str, str] | None = None,
-) -> None:
-    """Open the index and serve the chat until interrupted.
-
-    Index errors (missing, corrupt, built with another model) propagate with their one-line
-    message, which the `assistant ui` command prints.
-    """
-    launch(build_app(Assistant.open(config)), host, port, auth)
-
-
-def launch(
-    app: gr.Blocks, host: str, port: int, auth: tuple[str, str] | None, *, block: bool = True
-) -> None:
-    """Queue and launch `app` on host:port only, with nothing served beyond the app itself."""
-    if auth is None and not _is_loopback(host):
-        logger.warning("Serving on %s without --auth: anyone on the network can ask", host)
-    app.queue(default_concurrency_limit=CONCURRENCY)
-    app.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        share=False,
-        prevent_thread_lock=not block,
-        show_error=False,
-        max_file_size=MAX_FILE_SIZE,
-        strict_cors=True,
-        ssr_mode=False,
-        pwa=False,
-        mcp_server=False,
-        enable_monitoring=False,
-        quiet=not block,  # serving shows its URL; tests stay quiet
-    )
-
-
 def _chatbot() -> gr.Chatbot:
     # With Markdown off Gradio inserts a message as (sanitized) HTML, so messages are escaped
     # (chat_text), and no LaTeX, tags or feedback widgets apply to text quoted from documents.
@@ -164,10 +123,3 @@ def _word_prefixes(text: str) -> Iterator[str]:
     words = text.split(" ")
     for count in range(1, len(words) + 1):
         yield " ".join(words[:count])
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"

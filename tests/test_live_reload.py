@@ -1,0 +1,112 @@
+"""A running assistant answers from the old index during a rebuild and switches when it commits."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+
+from assistant import Answer, Assistant, AssistantConfig
+from index import IndexConfig, build_index
+from index.storage import current_generation
+
+HARBOUR = "Harbour news. The Zorblax harbour opened a new cargo pier on Monday morning.\n"
+MARKET = "Market news. The Zorblax market sells saffron and dried figs every Sunday.\n"
+BRIDGE = "Bridge news. The Quillfeather bridge was repainted teal by volunteers in 1987.\n"
+BRIDGE_QUESTION = "What colour was the Quillfeather bridge repainted?"
+PIER_QUESTION = "What did the Zorblax harbour open?"
+
+
+@pytest.fixture()
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    documents, storage = tmp_path / "documents", tmp_path / "storage"
+    documents.mkdir()
+    (documents / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (documents / "market.txt").write_text(MARKET, encoding="utf-8")
+    build_index(IndexConfig(documents_dir=documents, storage_dir=storage))
+    return documents, storage
+
+
+def open_assistant(storage: Path) -> Assistant:
+    return Assistant.open(AssistantConfig(index=IndexConfig(storage_dir=storage)))
+
+
+def rebuild(documents: Path, storage: Path) -> None:
+    build_index(IndexConfig(documents_dir=documents, storage_dir=storage))
+
+
+def cited_sources(answer: Answer) -> set[str]:
+    return {citation.source for citation in answer.citations}
+
+
+def test_a_rebuild_is_answered_from_by_the_next_question(folders: tuple[Path, Path]) -> None:
+    documents, storage = folders
+    assistant = open_assistant(storage)
+    before = assistant.ask(BRIDGE_QUESTION)
+
+    (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    rebuild(documents, storage)
+    after, texts = assistant.ask_with_documents(BRIDGE_QUESTION)
+
+    assert "bridge.txt" not in cited_sources(before)
+    assert cited_sources(after) == {"bridge.txt"} and "teal" in after.answer
+    # The texts come from the same generation as the answer, so the offsets hold in them.
+    for citation in after.citations:
+        assert texts[citation.source][citation.start : citation.end] == citation.quote
+    assert "bridge.txt" in assistant.index.documents
+
+
+def test_a_damaged_new_index_leaves_the_old_one_answering(
+    folders: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    documents, storage = folders
+    assistant = open_assistant(storage)
+    (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    rebuild(documents, storage)
+    (current_generation(storage) / "manifest.json").write_text("{not json", encoding="utf-8")
+
+    with caplog.at_level(logging.WARNING):
+        pier = assistant.ask(PIER_QUESTION)
+        bridge = assistant.ask(BRIDGE_QUESTION)
+
+    assert cited_sources(pier) == {"harbour.txt"} and "cargo pier" in pier.answer
+    assert "bridge.txt" not in cited_sources(bridge)
+    assert "bridge.txt" not in assistant.index.documents
+    assert caplog.text.count("Still answering from the previous index") == 1  # not retried
+    assert "is damaged" in caplog.text
+
+    # The next good build is picked up, though the damaged one before it was skipped.
+    (documents / "market.txt").write_text(MARKET + "The market also sells mangoes.\n")
+    rebuild(documents, storage)
+    assert cited_sources(assistant.ask(BRIDGE_QUESTION)) == {"bridge.txt"}
+
+
+def test_questions_during_a_rebuild_keep_getting_answers(folders: tuple[Path, Path]) -> None:
+    documents, storage = folders
+    assistant = open_assistant(storage)
+    (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    answers: list[Answer] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def keep_asking() -> None:
+        while not done.is_set():
+            try:
+                answers.append(assistant.ask(PIER_QUESTION))
+            except BaseException as error:  # any failure is what this test looks for
+                errors.append(error)
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        rebuild(documents, storage)
+    finally:
+        done.set()
+        asker.join(timeout=60)
+
+    assert not asker.is_alive() and errors == []
+    assert len(answers) >= 1
+    assert all(cited_sources(answer) == {"harbour.txt"} for answer in answers)
+    assert cited_sources(assistant.ask(BRIDGE_QUESTION)) == {"bridge.txt"}

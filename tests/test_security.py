@@ -1,0 +1,213 @@
+"""Security smoke test of the launched chat on loopback: files, uploads, origins, hosts, auth."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+import pytest
+from test_ui import free_port, serving
+
+from assistant import Assistant
+from ui.guard import is_allowed_path
+from ui.server import check_exposure, parse_auth
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWD_MARK = "root:x:0:0"
+EVIL = "http://evil.example"
+
+
+def probe_paths(storage_dir: Path, port: int) -> list[str]:
+    """Requests that must not read a file: traversal, absolute, encoded, proxy and stream routes."""
+    cache = Path(tempfile.gettempdir()) / "gradio"
+    document = next((REPO / "documents").iterdir())
+    return [
+        "/file=../../../../../../etc/passwd",
+        "/file=/etc/passwd",
+        "/gradio_api/file=/etc/passwd",
+        "/gradio_api/file=../../../../../../etc/passwd",
+        "/gradio_api/file=..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/gradio_api/file=%2Fetc%2Fpasswd",
+        "/gradio_api/file=%252Fetc%252Fpasswd",
+        "/gradio_api/file=..%5C..%5C..%5C..%5Cetc%5Cpasswd",
+        f"/gradio_api/file={cache}/../../../etc/passwd",
+        f"/gradio_api/file={tempfile.gettempdir()}/../etc/passwd",
+        "/gradio_api/file/etc/passwd",
+        "/gradio_api/file//etc/passwd",
+        "/gradio_api//file=/etc/passwd",
+        "/static/../../../../../../../../etc/passwd",
+        "/static/..%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/svelte/..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/assets/%00/../../etc/passwd",
+        f"/gradio_api/file={REPO / 'pyproject.toml'}",
+        "/gradio_api/file=pyproject.toml",
+        f"/gradio_api/file={document}",
+        f"/gradio_api/file={storage_dir / 'CURRENT'}",
+        f"/gradio_api/proxy=http://127.0.0.1:{port}/config",
+        "/gradio_api/file=http://169.254.169.254/latest/meta-data/",
+        "/gradio_api/vibe-code",
+        "/monitoring",
+        "/gradio_api/mcp/schema",
+        "/openapi.json",
+    ]
+
+
+def test_no_file_is_served_through_any_route(assistant: Assistant, storage_dir: Path) -> None:
+    secrets = [
+        PASSWD_MARK,
+        "[project]",  # pyproject.toml
+        (storage_dir / "CURRENT").read_text().strip(),
+        next((REPO / "documents").iterdir()).read_text(encoding="utf-8")[:80],
+    ]
+    with serving(assistant) as url, httpx.Client(timeout=10) as client:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        replies = {
+            path: client.send(
+                client.build_request("GET", url, extensions={"target": path.encode()})
+            )
+            for path in probe_paths(storage_dir, port)
+        }
+        page = client.get(url)
+
+    assert page.status_code == 200 and "<html" in page.text  # the probes reached a live app
+    for path, reply in replies.items():
+        assert reply.status_code >= 400, (path, reply.status_code)
+        assert not any(secret in reply.text for secret in secrets), path
+
+
+def test_uploads_are_refused_whatever_their_type_or_size(assistant: Assistant) -> None:
+    files = {
+        "small.html": b"<script>alert(1)</script>",
+        "big.txt": b"x" * 2_000_000,
+    }
+    with serving(assistant) as url, httpx.Client(timeout=30) as client:
+        replies = {
+            name: client.post(f"{url}gradio_api/upload", files={"files": (name, content)})
+            for name, content in files.items()
+        }
+    assert {name: reply.status_code for name, reply in replies.items()} == {
+        "small.html": 404,
+        "big.txt": 404,
+    }
+
+
+def test_cross_origin_requests_get_no_cors_grant(assistant: Assistant) -> None:
+    join = {"data": ["Who?", [], 5, "hybrid"], "fn_index": 0, "session_hash": "probe"}
+    with serving(assistant) as url, httpx.Client(timeout=10) as client:
+        own = url.rstrip("/")
+        posts = {
+            origin: client.post(
+                f"{url}gradio_api/queue/join", json=join, headers={"Origin": origin}
+            )
+            for origin in (EVIL, "null", own)
+        }
+        preflight = client.options(
+            f"{url}gradio_api/queue/join",
+            headers={
+                "Origin": EVIL,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        stream = client.get(
+            f"{url}gradio_api/queue/data?session_hash=probe", headers={"Origin": EVIL}
+        )
+
+    granted = {origin: r.headers.get("access-control-allow-origin") for origin, r in posts.items()}
+    # The page's own origin is granted (so the check can fail), a foreign or sandboxed one never:
+    # a browser then hides every reply, and the JSON body forces a preflight that is refused too.
+    assert granted == {EVIL: None, "null": None, own: own}
+    assert preflight.headers.get("access-control-allow-origin") is None
+    assert stream.headers.get("access-control-allow-origin") is None
+
+
+def test_a_rebound_host_name_is_refused(assistant: Assistant) -> None:
+    # DNS rebinding: evil.example resolves to 127.0.0.1, so the browser sends its name as Host.
+    with serving(assistant) as url, httpx.Client(timeout=10) as client:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        rebound = client.get(f"{url}config", headers={"Host": f"evil.example:{port}"})
+        local = client.get(f"{url}config", headers={"Host": f"localhost:{port}"})
+    assert rebound.status_code == 421 and "components" not in rebound.text
+    assert local.status_code == 200 and "components" in local.json()
+
+
+def test_a_password_guards_the_page_api_and_queue(assistant: Assistant) -> None:
+    auth = ("reader", "correct:horse")
+    with serving(assistant, auth=auth) as url, httpx.Client(timeout=10) as client:
+        anonymous = {path: client.get(f"{url}{path}") for path in ("config", "gradio_api/info")}
+        join = client.post(f"{url}gradio_api/queue/join", json={"data": [], "fn_index": 0})
+        page = client.get(url)
+        wrong = client.post(f"{url}login", data={"username": "reader", "password": "guess"})
+        right = client.post(f"{url}login", data={"username": auth[0], "password": auth[1]})
+        config = client.get(f"{url}config")
+
+    assert {path: r.status_code for path, r in anonymous.items()} == {
+        "config": 401,
+        "gradio_api/info": 401,
+    }
+    assert join.status_code == 401
+    assert "Ask about your documents" not in page.text  # the login page, not the chat
+    assert wrong.status_code == 400
+    assert right.status_code == 200 and config.status_code == 200
+
+
+def test_network_bind_needs_a_password_or_an_explicit_flag(caplog) -> None:
+    with pytest.raises(
+        ValueError, match="Refusing to serve on 0.0.0.0 without a password"
+    ) as error:
+        check_exposure("0.0.0.0", None, allow_unauthenticated=False)
+    assert "\n" not in str(error.value) and "--allow-unauthenticated" in str(error.value)
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        check_exposure(host, None, allow_unauthenticated=False)
+    check_exposure("192.168.1.5", ("reader", "pw"), allow_unauthenticated=False)
+    with caplog.at_level(logging.WARNING):
+        check_exposure("0.0.0.0", None, allow_unauthenticated=True)
+    assert "without a password" in caplog.text
+
+
+def test_cli_refuses_a_network_bind_before_loading_anything(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-index")
+    refused = run_ui("--host", "0.0.0.0", "--storage", missing)
+    with_env_password = run_ui(
+        "--host", "0.0.0.0", "--storage", missing, env={"ASSISTANT_UI_AUTH": "reader:pw"}
+    )
+    bad_password = run_ui("--auth", "reader:", "--storage", missing)
+
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("error: Refusing to serve on 0.0.0.0 without a password")
+    # With the password from the environment the host passes, and the missing index is next.
+    assert with_env_password.returncode == 1 and "No index in" in with_env_password.stderr
+    assert bad_password.returncode == 1 and "USER:PASSWORD" in bad_password.stderr
+    assert "Traceback" not in refused.stderr + with_env_password.stderr + bad_password.stderr
+
+
+def test_auth_text_and_route_rules() -> None:
+    assert parse_auth(None) is None and parse_auth("") is None
+    assert parse_auth("reader:pa:ss") == ("reader", "pa:ss")
+    for bad in ("reader", ":pw", "reader:"):
+        with pytest.raises(ValueError, match="USER:PASSWORD"):
+            parse_auth(bad)
+    assert is_allowed_path("/") and is_allowed_path("/gradio_api/queue/join")
+    assert is_allowed_path("/assets/index-abc.js") and is_allowed_path("/config/")
+    for path in ("/gradio_api/file=/etc/passwd", "/assets/../x", "/static/a\\..\\b", "/upload"):
+        assert not is_allowed_path(path), path
+
+
+def run_ui(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "ASSISTANT_UI_AUTH"}
+    environment.update({"HF_HUB_OFFLINE": "1", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ui", "--port", str(free_port()), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment,
+        timeout=120,
+        check=False,
+    )

@@ -1,0 +1,100 @@
+"""An ASGI guard in front of Gradio that lets through only the chat's own routes and host names.
+
+Gradio's advisories nearly all go through routes this chat never uses (file=, upload, proxy=,
+stream, MCP, run history), so those answer 404 whatever Gradio's own checks would decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+
+# Page, assets and login, then what the browser and gradio_client use to ask and stream answers.
+ALLOWED_PATHS = frozenset(
+    {
+        "/",
+        "/config",
+        "/favicon.ico",
+        "/theme.css",
+        "/robots.txt",
+        "/manifest.json",
+        "/login",
+        "/logout",
+        "/gradio_api/info",
+        "/gradio_api/theme.css",
+        "/gradio_api/login_check",
+        "/gradio_api/token",
+        "/gradio_api/user",
+        "/gradio_api/app_id",
+        "/gradio_api/startup-events",
+        "/gradio_api/cancel",
+        "/gradio_api/reset",
+    }
+)
+ALLOWED_PREFIXES = (
+    "/assets/",
+    "/static/",
+    "/svelte/",
+    "/gradio_api/queue/",
+    "/gradio_api/heartbeat/",
+    "/gradio_api/run/",  # the app's own events without the queue (examples fill the box this way)
+)
+# Names a browser on this machine uses for a loopback server. Checking the Host header stops
+# DNS rebinding: a page on attacker.example re-resolved to 127.0.0.1 sends its own name here.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class RouteGuard:
+    """Answer 404 outside the allowed routes, and 421 for unknown Host names when on loopback."""
+
+    def __init__(self, app: ASGIApp, host_names: frozenset[str] | None = None):
+        self.app = app
+        self.host_names = host_names  # None: any name (a network bind, behind a password)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Pass allowed requests to Gradio; refuse the rest before Gradio sees them."""
+        if scope["type"] in ("http", "websocket"):
+            if not self._host_allowed(scope):
+                return await _refuse(scope, send, 421, "Unknown host name")
+            if not is_allowed_path(scope.get("path", "")):
+                return await _refuse(scope, send, 404, "Not found")
+        await self.app(scope, receive, send)
+
+    def _host_allowed(self, scope: Scope) -> bool:
+        if self.host_names is None:
+            return True
+        headers = dict(scope.get("headers") or [])
+        return host_name(headers.get(b"host", b"").decode("latin-1")) in self.host_names
+
+
+def is_allowed_path(path: str) -> bool:
+    """An allowed route, with no dot segment, backslash or NUL that could climb out of it."""
+    segments = path.split("/")
+    if any(s in (".", "..") or "\\" in s or "\x00" in s for s in segments):
+        return False
+    trimmed = path.rstrip("/") or "/"
+    return trimmed in ALLOWED_PATHS or path.startswith(ALLOWED_PREFIXES)
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower-cased."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else ""
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+async def _refuse(scope: Scope, send: Any, status: int, text: str) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = text.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
