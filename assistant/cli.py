@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.answers import Answer, QuestionError
 from assistant.config import MODES, AssistantConfig, assistant_config_from_env
 from index import (
+    BuildReport,
     DocumentsFolderError,
     IndexCorruptError,
     IndexMismatchError,
@@ -66,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", parents=[storage], help="index a documents folder")
     index.add_argument("documents", nargs="?", help="folder to index (default documents/)")
+    index.add_argument(
+        "--watch", action="store_true", help="keep syncing as files change (Ctrl-C stops)"
+    )
+    index.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between checks with --watch"
+    )
     index.set_defaults(command=_index)
 
     ask = commands.add_parser("ask", parents=[storage, retrieval], help="answer one question")
@@ -101,10 +108,23 @@ def _index(args: argparse.Namespace, config: AssistantConfig) -> int:
     from tqdm import tqdm
 
     from index import build_index
+    from index.watching import watch
 
     index_config = config.index.with_overrides(
         documents_dir=Path(args.documents) if args.documents else None
     )
+    if args.watch:
+        print(f"Watching {index_config.documents_dir}; Ctrl-C stops.", flush=True)
+        try:
+            watch(
+                index_config,
+                lambda report: _print_sync(report, index_config.storage_dir),
+                _print_error,
+                args.interval,
+            )
+        except KeyboardInterrupt:  # the way to stop watching, not a failure
+            print("Stopped watching.", flush=True)
+        return 0
     with tqdm(total=0, unit="text", desc="Embedding", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -112,15 +132,31 @@ def _index(args: argparse.Namespace, config: AssistantConfig) -> int:
             bar.update(done - bar.n)
 
         report = build_index(index_config, progress)
-    skipped = [o for o in report.outcomes if o.status != "indexed"]
-    for outcome in skipped:
-        print(f"skipped {outcome.source}: {outcome.reason}", file=sys.stderr)
-    state = "up to date" if report.up_to_date else f"{report.reused_documents} reused"
-    print(
-        f"Indexed {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s "
-        f"({state}; {len(skipped)} skipped) into {index_config.storage_dir}"
-    )
+    _print_sync(report, index_config.storage_dir)
     return 0
+
+
+def _print_sync(report: BuildReport, storage: Path) -> None:
+    """One line per file that was not indexed, then what the sync did, counted."""
+    for outcome in report.outcomes:
+        if outcome.status != "indexed":
+            print(f"{outcome.status} {outcome.source}: {outcome.reason}", file=sys.stderr)
+    changes = report.changes
+    state = " (up to date)" if report.up_to_date else ""
+    print(
+        f"Indexed {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s"
+        f"{state} into {storage}\n"
+        f"  files: {len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed, {len(changes.unchanged)} unchanged, "
+        f"{report.count('duplicate')} duplicates, {report.count('skipped')} skipped, "
+        f"{report.count('kept')} kept\n"
+        f"  chunks: {report.reused_chunks} reused, {report.embedded_chunks} embedded",
+        flush=True,
+    )
+
+
+def _print_error(error: Exception) -> None:
+    print(f"error: {error}", file=sys.stderr, flush=True)
 
 
 def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:

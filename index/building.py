@@ -1,4 +1,4 @@
-"""Build or refresh the index of a documents folder: load -> chunk -> embed -> store."""
+"""Sync the index with a documents folder: load -> chunk -> reuse or embed vectors -> store."""
 
 from __future__ import annotations
 
@@ -6,162 +6,141 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from index.chunking import Chunk, chunk_document
 from index.config import IndexConfig
 from index.embedding import dimension_of, embed
+from index.lexical import remember_tokens
 from index.loading import FileOutcome, SourceDocument, load_documents
-from index.storage import commit, fsync_tree, new_generation_dir, writer_lock
+from index.storage import (
+    IndexCorruptError,
+    commit,
+    current_generation,
+    fsync_tree,
+    new_generation_dir,
+    writer_lock,
+)
 from index.store import StoredIndex, dense_index, lexical_index, open_index
+from index.syncing import SyncChanges, compare, keep_unreadable
+from index.vectors import build_vectors
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-# Settings that change vectors; the others (tokenizer) need only BM25 rebuilt: vectors are reused.
-EMBEDDING_SETTINGS = ("model", "chunk_chars")
+# The index this process wrote last, by storage folder, with its files' sizes and times: while
+# CURRENT names it and no file was touched, the next sync (--watch) need not read it back.
+_written: dict[Path, tuple[str, tuple[object, ...], StoredIndex]] = {}
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did, for the CLI's closing line and for tests."""
+    """What a sync did, for the CLI's summary and for tests."""
 
     documents: int
     chunks: int
     seconds: float
     outcomes: list[FileOutcome]
+    changes: SyncChanges
+    reused_chunks: int
+    embedded_chunks: int
     reused_documents: int
     up_to_date: bool
 
+    def count(self, status: str) -> int:
+        """How many files ended with this status (indexed, skipped, duplicate, kept)."""
+        return sum(outcome.status == status for outcome in self.outcomes)
+
 
 def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildReport:
-    """Index config.documents_dir into config.storage_dir, re-embedding only changed documents."""
+    """Bring the stored index in line with config.documents_dir, embedding only new text."""
     started = time.perf_counter()
     with writer_lock(config.storage_dir):
-        loaded = load_documents(config)
         previous = _previous_index(config)
-        unchanged_settings = (
-            previous is not None and previous.manifest.get("settings") == config.settings()
-        )
+        loaded = load_documents(config)
+        documents, outcomes = keep_unreadable(loaded, previous)
+        changes = compare(previous, documents)
         if (
             previous is not None
-            and unchanged_settings
-            and _same_content(previous, loaded.documents, config)
+            and previous.manifest.get("settings") == config.settings()
+            and {d.source: d for d in documents} == previous.documents
         ):
+            seconds = time.perf_counter() - started
+            kept = len(previous.chunks)
             return BuildReport(
-                len(loaded.documents),
-                len(previous.chunks),
-                time.perf_counter() - started,
-                loaded.outcomes,
-                len(loaded.documents),
-                up_to_date=True,
+                len(documents), kept, seconds, outcomes, changes, kept, 0, len(documents), True
             )
         chunks = [
             chunk
-            for document in loaded.documents
+            for document in documents
             for chunk in chunk_document(document.source, document.text, config.chunk_chars)
         ]
-        chunk_vectors, sentence_vectors, reused = _embed(
-            config, loaded.documents, chunks, previous, progress
+        texts = {d.source: d.text for d in documents}
+        vectors = build_vectors(
+            texts, chunks, previous, lambda batch: _embed_batched(config, batch, progress)
         )
-        stored = _assemble(loaded.documents, chunks, chunk_vectors, sentence_vectors)
+        stored = _assemble(documents, chunks, vectors.chunks, vectors.sentences)
         building = new_generation_dir(config.storage_dir)
         stored.save(building)
         fsync_tree(building)
-        commit(config.storage_dir, building, _manifest(config, loaded.documents, chunks))
+        manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
+        generation = commit(config.storage_dir, building, manifest)
+        stored.manifest = manifest
+        signature = _stat_signature(generation)
+        _written[config.storage_dir.resolve()] = (generation.name, signature, stored)
     seconds = time.perf_counter() - started
-    log.info(
-        "Indexed %d documents, %d chunks in %.1f s", len(loaded.documents), len(chunks), seconds
+    log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
+    embedded_sources = {c.source for c, new in zip(chunks, vectors.fresh_mask, strict=True) if new}
+    return BuildReport(
+        len(documents),
+        len(chunks),
+        seconds,
+        outcomes,
+        changes,
+        vectors.reused_chunks,
+        vectors.embedded_chunks,
+        len(documents) - len(embedded_sources),
+        False,
     )
-    return BuildReport(len(loaded.documents), len(chunks), seconds, loaded.outcomes, reused, False)
 
 
 def _previous_index(config: IndexConfig) -> StoredIndex | None:
-    """The current index when readable and embedded the same way (model, chunking), else None."""
+    """The current index when readable and embedded with the same model, else None."""
+    key = config.storage_dir.resolve()
     try:
-        previous = open_index(config.storage_dir)
-    except Exception as problem:  # any damage just means nothing can be reused
+        generation = current_generation(config.storage_dir)
+        signature = _stat_signature(generation)
+        remembered = _written.get(key)
+        if remembered and remembered[:2] == (generation.name, signature):
+            previous = remembered[2]
+        else:
+            previous = open_index(config.storage_dir)
+            _written[key] = (generation.name, signature, previous)
+    except IndexCorruptError as problem:
+        log.warning("%s; indexing everything again", problem)
+        return None
+    except Exception as problem:  # missing or from another version: nothing can be reused
         log.info("Not reusing the stored index: %s", problem)
         return None
-    built = previous.manifest.get("settings", {})
-    same_vectors = all(built.get(key) == config.settings()[key] for key in EMBEDDING_SETTINGS)
-    return previous if same_vectors else None
+    same_model = previous.manifest.get("settings", {}).get("model") == config.model_label
+    return previous if same_model else None
 
 
-def _same_content(
-    previous: StoredIndex, documents: list[SourceDocument], config: IndexConfig
-) -> bool:
-    return {d.source: d for d in documents} == previous.documents
+def prepare_next_sync(config: IndexConfig) -> None:
+    """Load the model and tokenize stored chunks ahead, so the first edit --watch sees is fast."""
+    dimension_of(config.model_path)
+    remembered = _written.get(config.storage_dir.resolve())
+    if remembered:
+        stored = remembered[2]
+        remember_tokens(stored.chunk_text(i) for i in range(len(stored.chunks)))
 
 
-def _embed(
-    config: IndexConfig,
-    documents: list[SourceDocument],
-    chunks: list[Chunk],
-    previous: StoredIndex | None,
-    progress: Progress | None,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Vectors for chunks and sentences; an unchanged document's vectors come from `previous`."""
-    texts = {d.source: d.text for d in documents}
-    reusable = _reusable_vectors(previous, documents, chunks)
-    fresh = [c for c in chunks if c.source not in reusable]
-    chunk_texts = [texts[c.source][c.start : c.end] for c in fresh]
-    sentence_texts = [texts[c.source][a:b] for c in fresh for a, b in c.sentences]
-    new_chunk_vectors = _embed_batched(config, chunk_texts + sentence_texts, progress)
-    fresh_chunks = iter(new_chunk_vectors[: len(chunk_texts)])
-    fresh_sentences = iter(new_chunk_vectors[len(chunk_texts) :])
-    chunk_rows: list[np.ndarray] = []
-    sentence_rows: list[np.ndarray] = []
-    for chunk in chunks:
-        if chunk.source in reusable:
-            chunk_vector, sentence_vectors = reusable[chunk.source].pop(0)
-        else:
-            chunk_vector = next(fresh_chunks)
-            sentence_vectors = np.array([next(fresh_sentences) for _ in chunk.sentences])
-        chunk_rows.append(chunk_vector)
-        sentence_rows.extend(sentence_vectors)
-    dimension = dimension_of(config.model_path)
-    return (
-        np.array(chunk_rows, dtype=np.float32).reshape(-1, dimension),
-        np.array(sentence_rows, dtype=np.float16).reshape(-1, dimension),
-        len({c.source for c in chunks} & reusable.keys()),
+def _stat_signature(generation: Path) -> tuple[object, ...]:
+    return tuple(
+        (path.name, path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(generation.rglob("*"))
     )
-
-
-def _reusable_vectors(
-    previous: StoredIndex | None, documents: list[SourceDocument], chunks: list[Chunk]
-) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
-    """Per document whose text and chunks are unchanged, its chunks' vectors in order."""
-    if previous is None:
-        return {}
-    # Not whole-document equality: a new file date alone changes no vector, and a changed chunker
-    # can split the same text into other sentences, whose vectors would then be misaligned.
-    old_chunks, new_chunks = _by_source(previous.chunks), _by_source(chunks)
-    unchanged = {
-        d.source
-        for d in documents
-        if d.source in previous.documents
-        and previous.documents[d.source].text == d.text
-        and old_chunks.get(d.source) == new_chunks.get(d.source)
-    }
-    reusable: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in unchanged}
-    for chunk_id, chunk in enumerate(previous.chunks):
-        if chunk.source in unchanged:
-            first, last = previous.first_sentence[chunk_id], previous.first_sentence[chunk_id + 1]
-            reusable[chunk.source].append(
-                (
-                    previous.chunk_vectors.reconstruct(chunk_id),
-                    previous.sentence_vectors[first:last],
-                )
-            )
-    return reusable
-
-
-def _by_source(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
-    grouped: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        grouped.setdefault(chunk.source, []).append(chunk)
-    return grouped
 
 
 def _embed_batched(config: IndexConfig, texts: list[str], progress: Progress | None) -> np.ndarray:
@@ -196,11 +175,11 @@ def _assemble(
 
 
 def _manifest(
-    config: IndexConfig, documents: list[SourceDocument], chunks: list[Chunk]
+    config: IndexConfig, documents: list[SourceDocument], chunks: list[Chunk], dimension: int
 ) -> dict[str, object]:
     return {
         "settings": config.settings(),
-        "dimension": dimension_of(config.model_path),
+        "dimension": dimension,
         "metric": "inner_product",
         "normalized": True,
         "counts": {"documents": len(documents), "chunks": len(chunks)},

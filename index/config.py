@@ -36,7 +36,9 @@ class IndexConfig:
     supported_suffixes: tuple[str, ...] = field(
         default=(".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
     )
-    max_file_bytes: int = 64 * 1024 * 1024
+    # A 10 MB text is a 2,000-page book, ~15k chunks and ~100k sentences to embed (tens of minutes
+    # on a laptop CPU); larger files are skipped with a message naming ASSISTANT_MAX_FILE_MB.
+    max_file_bytes: int = 10 * 2**20
 
     @property
     def model_path(self) -> str:
@@ -62,15 +64,17 @@ class IndexConfig:
 
 
 def config_from_env(environ: Mapping[str, str] | None = None) -> IndexConfig:
-    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL and _CHUNK_CHARS."""
+    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL, _CHUNK_CHARS and _MAX_FILE_MB."""
     env = os.environ if environ is None else environ
     config = IndexConfig()
     documents = env.get(f"{ENV_PREFIX}DOCUMENTS_DIR")
     storage = env.get(f"{ENV_PREFIX}STORAGE_DIR")
     chunk_chars = env.get(f"{ENV_PREFIX}CHUNK_CHARS")
+    max_file_mb = env.get(f"{ENV_PREFIX}MAX_FILE_MB")
     return config.with_overrides(
         documents_dir=Path(documents) if documents else None,
         storage_dir=Path(storage) if storage else None,
         model=env.get(f"{ENV_PREFIX}MODEL"),
         chunk_chars=int(chunk_chars) if chunk_chars else None,
+        max_file_bytes=int(float(max_file_mb) * 2**20) if max_file_mb else None,
     )

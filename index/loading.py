@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.config import IndexConfig
+from index.config import ENV_PREFIX, IndexConfig
 from index.decoding import UnreadableFile, clean_text, decode_bytes
 from index.metadata import file_date, language_of, split_date_marker, title_of
 
 log = logging.getLogger(__name__)
+# Decoded text by file content (SHA-256), oldest first; bounded so a long --watch stays small.
+_decoded: dict[tuple[str, str, str], tuple[str | None, str, str, str]] = {}
+_DECODED_MAX = 20_000
 # Elements that end a line of text, so paragraphs do not run together into one sentence.
 _HTML_BLOCKS = (
     "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header "
@@ -35,11 +38,12 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: indexed, skipped or failed, and why."""
+    """What became of one file: indexed, duplicate, skipped or kept (as stored before), and why."""
 
     source: str
     status: str
     reason: str = ""
+    still_there: bool = True  # False when the file vanished while being indexed
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class LoadResult:
 
     documents: list[SourceDocument]
     outcomes: list[FileOutcome]
+
+
+class FileVanished(UnreadableFile):
+    """The file was listed but deleted before it could be read."""
 
 
 class DocumentsFolderError(Exception):
@@ -68,14 +76,18 @@ def load_documents(config: IndexConfig) -> LoadResult:
         source = path.relative_to(folder).as_posix()
         try:
             document = _load_file(path, source, config)
+        except FileVanished as problem:
+            log.warning("Skipped %s: %s", source, problem)
+            outcomes.append(FileOutcome(source, "skipped", str(problem), still_there=False))
+            continue
         except UnreadableFile as problem:
             log.warning("Skipped %s: %s", source, problem)
             outcomes.append(FileOutcome(source, "skipped", str(problem)))
             continue
         if document.sha256 in seen_hashes:
             reason = f"duplicate of {seen_hashes[document.sha256]}"
-            log.warning("Skipped %s: %s", source, reason)
-            outcomes.append(FileOutcome(source, "skipped", reason))
+            log.info("Not indexing %s again: %s", source, reason)
+            outcomes.append(FileOutcome(source, "duplicate", reason))
             continue
         seen_hashes[document.sha256] = source
         documents.append(document)
@@ -107,10 +119,30 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
     try:
         size = path.stat().st_size
         if size > config.max_file_bytes:
-            raise UnreadableFile(f"is larger than {config.max_file_bytes // 2**20} MB")
+            raise UnreadableFile(
+                f"is {size / 2**20:.1f} MB, over the {config.max_file_bytes / 2**20:g} MB limit "
+                f"(raise it with {ENV_PREFIX}MAX_FILE_MB)"
+            )
         data = path.read_bytes()
+        date = file_date(path)
+    except FileNotFoundError:
+        raise FileVanished("disappeared while indexing") from None
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    # Re-decoding every unchanged file on each sync would dominate a one-file change (--watch).
+    key = (sha256, suffix, path.stem)
+    if key not in _decoded:
+        _decoded[key] = _decode(path, data)
+        while len(_decoded) > _DECODED_MAX:
+            _decoded.pop(next(iter(_decoded)))
+    marker_date, text, title, language = _decoded[key]
+    return SourceDocument(source, title, marker_date or date, language, text, sha256)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, str, str, str]:
+    """The date marker, clean text, title and language of one file's bytes."""
+    suffix = path.suffix.lower()
     if suffix in (".txt", ".md", ".markdown"):
         raw_text = decode_bytes(data)
     elif suffix in (".html", ".htm"):
@@ -119,14 +151,7 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
         raw_text = _read_rich(path)
     marker_date, text = split_date_marker(raw_text)
     text = clean_text(text)
-    return SourceDocument(
-        source=source,
-        title=title_of(text, fallback=path.stem),
-        date=marker_date or file_date(path),
-        language=language_of(text),
-        text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    return marker_date, text, title_of(text, fallback=path.stem), language_of(text)
 
 
 def _read_html(data: bytes) -> str:

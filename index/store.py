@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
-import math
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +10,11 @@ from typing import Any
 import numpy as np
 
 from index.chunking import Chunk
+from index.lexical import BM25_B, BM25_K1, lexical_index
 from index.loading import SourceDocument
 from index.storage import IndexCorruptError, current_generation, read_manifest, write_json
-from index.tokenizing import tokenize
-from index.transliteration import phonetic_tokens
 
-BM25_K1 = 1.2
-BM25_B = 0.75
+__all__ = ["BM25_B", "BM25_K1", "StoredIndex", "dense_index", "lexical_index", "open_index"]
 
 
 @dataclass
@@ -111,30 +106,6 @@ def _read_generation(generation: Path, manifest: dict[str, Any]) -> StoredIndex:
         idf=json.loads((generation / "idf.json").read_text(encoding="utf-8")),
         manifest=manifest,
     )
-
-
-def lexical_index(texts: list[str]) -> tuple[Any, Any, dict[str, float]]:
-    """BM25 over word tokens and over phonetic tokens, and per-token IDF for single sentences."""
-    token_lists = [tokenize(text) for text in texts]
-    bm25 = _bm25(token_lists)
-    phonetic = _bm25([phonetic_tokens(text) for text in texts])
-    document_frequency = Counter(token for tokens in token_lists for token in set(tokens))
-    total = len(token_lists)
-    idf = {
-        token: math.log(1 + (total - count + 0.5) / (count + 0.5))
-        for token, count in document_frequency.items()
-    }
-    return bm25, phonetic, idf
-
-
-def _bm25(token_lists: list[list[str]]) -> Any:
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
-    # Lucene's defaults; on Hindi XQuAD they beat bm25s' k1=1.5 (0.961 against 0.959 nDCG@10).
-    bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-    bm25.index(token_lists, show_progress=False)
-    return bm25
 
 
 def dense_index(vectors: np.ndarray) -> Any:

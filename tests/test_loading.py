@@ -171,7 +171,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_ledger_adds_up(tmp_path: Pa
     assert set(outcomes) == seen
     indexed = {o.source for o in result.outcomes if o.status == "indexed"}
     assert indexed == {d.source for d in result.documents}
-    assert len(indexed) + sum(o.status in ("skipped", "failed") for o in result.outcomes) == len(
+    assert len(indexed) + sum(o.status in ("skipped", "duplicate") for o in result.outcomes) == len(
         seen
     )
     assert indexed == {"copy.txt", "utf16.txt", "sub/nested.md"}
@@ -186,7 +186,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_ledger_adds_up(tmp_path: Pa
         "sub/up": "link to a folder",
     }
     for source, reason in expected_reasons.items():
-        assert outcomes[source].status == "skipped"
+        assert outcomes[source].status == ("duplicate" if source == "good.txt" else "skipped")
         assert reason in outcomes[source].reason
     texts = {d.source: d.text for d in result.documents}
     assert texts["utf16.txt"] == "Sixteen bits: café naïve नमस्ते."
@@ -223,7 +223,7 @@ def test_duplicate_file_is_reported_and_indexed_once(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert [d.source for d in result.documents] == ["a.txt"]
     assert result.outcomes[1].source == "b.txt"
-    assert result.outcomes[1].status == "skipped"
+    assert result.outcomes[1].status == "duplicate"
     assert result.outcomes[1].reason == "duplicate of a.txt"
 
 
@@ -308,4 +308,7 @@ def test_an_oversized_file_is_skipped(tmp_path: Path) -> None:
     result = load_documents(IndexConfig(documents_dir=tmp_path, max_file_bytes=2**20))
     assert [d.source for d in result.documents] == ["good.txt"]
     (outcome,) = [o for o in result.outcomes if o.source == "huge.txt"]
-    assert (outcome.status, outcome.reason) == ("skipped", "is larger than 1 MB")
+    assert (outcome.status, outcome.reason) == (
+        "skipped",
+        "is 1.4 MB, over the 1 MB limit (raise it with ASSISTANT_MAX_FILE_MB)",
+    )

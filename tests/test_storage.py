@@ -174,10 +174,23 @@ def test_deleting_a_document_removes_it_from_the_index(small: IndexConfig) -> No
     assert index.chunk_vectors.ntotal == len(index.chunks)
 
 
-def test_changed_chunk_size_re_embeds_everything(small: IndexConfig) -> None:
-    report = build_index(IndexConfig(small.documents_dir, small.storage_dir, chunk_chars=300))
-    assert (report.up_to_date, report.reused_documents) == (False, 0)
-    assert open_index(small.storage_dir).manifest["settings"]["chunk_chars"] == 300
+def test_changed_chunk_size_re_embeds_only_chunks_whose_text_changed(small: IndexConfig) -> None:
+    sentences = " ".join(f"Sentence {i} of the long report is here." for i in range(20))
+    (small.documents_dir / "long.txt").write_text(f"Long report\n\n{sentences}")
+    build_index(small)
+    smaller = IndexConfig(small.documents_dir, small.storage_dir, chunk_chars=300)
+
+    report = build_index(smaller)
+
+    stored = open_index(small.storage_dir)
+    assert stored.manifest["settings"]["chunk_chars"] == 300
+    long_chunks = [i for i, c in enumerate(stored.chunks) if c.source == "long.txt"]
+    # The short documents' chunks are the same text at any size, so their vectors are reused.
+    assert (report.up_to_date, report.reused_documents) == (False, 3)
+    assert report.embedded_chunks == len(long_chunks) > 1
+    assert report.reused_chunks == len(stored.chunks) - len(long_chunks)
+    fresh = embed(small.model_path, [stored.chunk_text(i) for i in long_chunks])
+    assert np.sum(fresh * stored.chunk_vectors.reconstruct_batch(long_chunks), axis=1).min() > 0.99
 
 
 def test_another_configured_model_is_a_mismatch(storage_dir: Path) -> None:

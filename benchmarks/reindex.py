@@ -1,0 +1,109 @@
+"""Re-sync time after one edited document in a ~10,000-chunk index, model already loaded (--watch).
+
+    .venv/bin/python benchmarks/reindex.py [--chunks 10000] [--work DIR] [--profile]
+
+The corpus is XQuAD's English and Hindi paragraphs, four per file, repeated under different date
+markers until it holds --chunks chunks. Repeated text is embedded once (vectors are reused by text),
+so the first build costs minutes, not hours, on a laptop CPU; every sync still loads, chunks,
+tokenizes and stores all 10,000 chunks. A benchmark, not a test: it prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from index import IndexConfig, build_index
+from index.building import BuildReport, prepare_next_sync
+
+XQUAD = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "xquad"
+PARAGRAPHS_PER_FILE = 4
+
+
+def paragraph_groups() -> list[str]:
+    """Four consecutive paragraphs of one article per group, English and Hindi."""
+    groups = []
+    for language in ("en", "hi"):
+        rows = [json.loads(line) for line in open(XQUAD / language / "corpus.jsonl")]
+        for start in range(0, len(rows), PARAGRAPHS_PER_FILE):
+            groups.append(
+                "\n\n".join(row["text"] for row in rows[start : start + PARAGRAPHS_PER_FILE])
+            )
+    return groups
+
+
+def write_corpus(folder: Path, target_chunks: int, chunk_chars: int) -> int:
+    """Files of paragraph groups under distinct date markers, until about target_chunks chunks."""
+    from index.chunking import chunk_document
+
+    groups = paragraph_groups()
+    per_round = sum(len(chunk_document("x", text, chunk_chars)) for text in groups)
+    rounds = -(-target_chunks // per_round)
+    for round_number in range(rounds):
+        day = (date(2020, 1, 1) + timedelta(days=round_number)).isoformat()
+        for number, text in enumerate(groups):
+            path = folder / f"r{round_number:02d}" / f"g{number:03d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f" date {day} {text}\n", encoding="utf-8")
+    return rounds * len(groups)
+
+
+def timed_sync(config: IndexConfig, label: str, profile: bool) -> BuildReport:
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    report = build_index(config)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    changes = report.changes
+    print(
+        f"{label:<28} {seconds:7.2f} s  {report.documents} documents, {report.chunks} chunks; "
+        f"{len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.unchanged)} unchanged; chunks {report.reused_chunks} reused, "
+        f"{report.embedded_chunks} embedded",
+        flush=True,
+    )
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--work", help="keep the corpus and index here to rerun quickly")
+    parser.add_argument("--profile", action="store_true", help="cProfile the edited sync")
+    args = parser.parse_args()
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="reindex-"))
+    config = IndexConfig(documents_dir=work / "documents", storage_dir=work / "storage")
+    if not config.documents_dir.is_dir():
+        config.documents_dir.mkdir(parents=True)
+        files = write_corpus(config.documents_dir, args.chunks, config.chunk_chars)
+        print(f"Wrote {files} files into {config.documents_dir}", flush=True)
+    timed_sync(config, "first sync (new process)", False)
+    timed_sync(config, "nothing changed", False)
+    started = time.perf_counter()
+    prepare_next_sync(config)  # what --watch does while it waits for the first change
+    print(f"{'tokens prepared (--watch)':<28} {time.perf_counter() - started:7.2f} s", flush=True)
+    edited = sorted(config.documents_dir.rglob("*.txt"))[
+        len(list(config.documents_dir.rglob("*.txt"))) // 2
+    ]
+    for attempt in (1, 2, 3):
+        with open(edited, "a", encoding="utf-8") as handle:
+            handle.write(
+                f"\nEdit {attempt} at {time.time():.3f}: the council met again on Monday.\n"
+            )
+        timed_sync(config, f"one file edited ({attempt})", args.profile and attempt == 3)
+    print(f"Edited {edited.relative_to(config.documents_dir)}; work folder {work}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Sync: `assistant index` adds, re-embeds, removes and reports; --watch; one writer at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.cli import main
+from index import IndexConfig, build_index, open_index
+
+REPO = Path(__file__).resolve().parent.parent
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
+TEXTS = {
+    "a.txt": "Monsoon notes\n\nThe monsoon reached Kerala on June 1. It rained for days.",
+    "b.txt": "Budget notes\n\nThe council approved 12 million rupees for schools.",
+    "c.md": "# Port\n\nThe port handled 40 ships in March. Cranes were repaired.",
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> IndexConfig:
+    """Three short documents, indexed once."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name, text in TEXTS.items():
+        (documents / name).write_text(text)
+    config = IndexConfig(documents_dir=documents, storage_dir=tmp_path / "storage")
+    build_index(config)
+    return config
+
+
+def run_cli(config: IndexConfig, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["index", str(config.documents_dir), "--storage", str(config.storage_dir)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sync_adds_changes_removes_and_reports_each_kind(
+    folder: IndexConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    documents = folder.documents_dir
+    before = open_index(folder.storage_dir)
+    (documents / "a.txt").unlink()
+    (documents / "b.txt").write_text(TEXTS["b.txt"] + " Work starts in May.")
+    (documents / "d.txt").write_text("Rail notes\n\nA new rail line opens in Pune next year.")
+    (documents / "e.txt").write_text(TEXTS["c.md"])  # same bytes as c.md, another name
+    (documents / "empty.txt").write_text("")
+
+    code, out, err = run_cli(folder, capsys)
+
+    assert code == 0
+    assert "files: 1 added, 1 changed, 1 removed, 1 unchanged, 1 duplicates, 1 skipped" in out
+    stored = open_index(folder.storage_dir)
+    new_chunks = [c for c in stored.chunks if c.source in ("b.txt", "d.txt")]
+    assert (
+        f"chunks: {len(stored.chunks) - len(new_chunks)} reused, {len(new_chunks)} embedded" in out
+    )
+    assert err.splitlines() == [
+        "duplicate e.txt: duplicate of c.md",
+        "skipped empty.txt: is empty",
+    ]
+    assert sorted(stored.documents) == ["b.txt", "c.md", "d.txt"]
+    assert stored.documents["b.txt"].text.endswith("Work starts in May.")
+    assert stored.manifest["documents"].keys() == stored.documents.keys()
+    # The unchanged document keeps exactly the vectors it had.
+    old_rows = [i for i, c in enumerate(before.chunks) if c.source == "c.md"]
+    new_rows = [i for i, c in enumerate(stored.chunks) if c.source == "c.md"]
+    assert np.array_equal(
+        before.chunk_vectors.reconstruct_batch(old_rows),
+        stored.chunk_vectors.reconstruct_batch(new_rows),
+    )
+
+    code, out, _ = run_cli(folder, capsys)
+    assert code == 0 and "(up to date)" in out
+    assert "files: 0 added, 0 changed, 0 removed, 3 unchanged, 1 duplicates, 1 skipped" in out
+    assert f"chunks: {len(stored.chunks)} reused, 0 embedded" in out
+
+
+def test_a_renamed_file_embeds_nothing(folder: IndexConfig) -> None:
+    (folder.documents_dir / "a.txt").rename(folder.documents_dir / "renamed.txt")
+    report = build_index(folder)
+    assert (report.changes.added, report.changes.removed) == (("renamed.txt",), ("a.txt",))
+    assert report.embedded_chunks == 0 and report.reused_chunks == report.chunks
+    assert "renamed.txt" in open_index(folder.storage_dir).documents
+
+
+def test_a_file_that_turns_unreadable_keeps_its_stored_version(folder: IndexConfig) -> None:
+    (folder.documents_dir / "a.txt").write_bytes("Monsoon café".encode("latin-1"))
+    report = build_index(folder)
+    (outcome,) = [o for o in report.outcomes if o.source == "a.txt"]
+    assert outcome.status == "kept"
+    assert (
+        "not valid UTF-8" in outcome.reason and "kept the version indexed before" in outcome.reason
+    )
+    assert open_index(folder.storage_dir).documents["a.txt"].text == TEXTS["a.txt"]
+    # Deleting it is a decision, not an accident: then it goes.
+    (folder.documents_dir / "a.txt").unlink()
+    build_index(folder)
+    assert "a.txt" not in open_index(folder.storage_dir).documents
+
+
+def current_generation_name(storage: Path) -> str:
+    pointer = storage / "CURRENT"
+    return pointer.read_text().strip() if pointer.exists() else ""
+
+
+def wait_for(condition, seconds: float, process: subprocess.Popen[str]) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_watch_follows_an_edit_and_stops_cleanly_on_ctrl_c(folder: IndexConfig) -> None:
+    first = current_generation_name(folder.storage_dir)
+    command = [ASSISTANT, "index", str(folder.documents_dir), "--storage", str(folder.storage_dir)]
+    watcher = subprocess.Popen(
+        [*command, "--watch", "--interval", "0.3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    try:
+        time.sleep(3)  # let the first (up-to-date) sync happen before the edit
+        (folder.documents_dir / "a.txt").write_text(TEXTS["a.txt"] + " Floods closed roads.")
+        wait_for(lambda: current_generation_name(folder.storage_dir) != first, 180, watcher)
+        stored = open_index(folder.storage_dir)
+        assert stored.documents["a.txt"].text.endswith("Floods closed roads.")
+        second = current_generation_name(folder.storage_dir)
+        (folder.documents_dir / "b.txt").unlink()
+        wait_for(lambda: current_generation_name(folder.storage_dir) != second, 60, watcher)
+        assert "b.txt" not in open_index(folder.storage_dir).documents
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.count("Indexed ") >= 3 and out.rstrip().endswith("Stopped watching.")
+    assert "1 changed" in out and "1 removed" in out
+
+
+def test_a_second_writer_exits_with_one_line(folder: IndexConfig) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; handle = open(sys.argv[1], 'w'); "
+            "fcntl.flock(handle, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+            str(folder.storage_dir / ".lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        (folder.documents_dir / "a.txt").unlink()
+        command = [
+            ASSISTANT,
+            "index",
+            str(folder.documents_dir),
+            "--storage",
+            str(folder.storage_dir),
+        ]
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert second.returncode == 1
+    busy = f"Another `assistant index` is writing to {folder.storage_dir}; wait for it to finish"
+    assert second.stderr.splitlines() == [f"error: {busy}"]
+    assert "a.txt" in open_index(folder.storage_dir).documents
+    assert build_index(folder).changes.removed == ("a.txt",)
