@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.answering import answer
@@ -11,6 +13,10 @@ from assistant.reloading import LiveIndex
 from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve
 from index import StoredIndex
 from index.decoding import strip_invisible
+
+# Bytes that did not decode (a question typed in another encoding, passed on a command line)
+# arrive as lone surrogates: they carry no text and the tokenizer rejects them.
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def _passage(index: StoredIndex, hit: ScoredChunk) -> Passage:
 
 def check_question(question: str, max_chars: int) -> str:
     """The question without invisible characters; empty or over-long questions get a clear error."""
-    text = strip_invisible(question or "").strip()
+    text = _drop_bare_marks(_LONE_SURROGATES.sub("", strip_invisible(question or ""))).strip()
     if not any(char.isalnum() for char in text):
         raise QuestionError("The question is empty: type a question about your documents")
     if len(text) > max_chars:
@@ -124,3 +130,18 @@ def check_question(question: str, max_chars: int) -> str:
             f"The question is {len(text)} characters long; keep it under {max_chars} characters"
         )
     return text
+
+
+def _drop_bare_marks(text: str) -> str:
+    # A combining mark (nukta, accent) with no letter before it marks nothing; the BM25
+    # tokenizer folds a lone nukta into an empty token, which bm25s rejects with an error.
+    kept: list[str] = []
+    for char in text:
+        bare = _is_mark(char) and not (kept and (kept[-1].isalnum() or _is_mark(kept[-1])))
+        if not bare:
+            kept.append(char)
+    return "".join(kept)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")

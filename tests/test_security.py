@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -97,6 +98,21 @@ def test_uploads_are_refused_whatever_their_type_or_size(assistant: Assistant) -
     }
 
 
+def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> None:
+    # Gradio's REST route would run the chat outside the queue's concurrency limit and size.
+    question = "Which senior leader did the BSP expel?"
+    with serving(assistant) as url, httpx.Client(timeout=60) as client:
+        direct = client.post(
+            f"{url}gradio_api/run/ask", json={"data": [question, None, 5, "hybrid"]}
+        )
+        queued = client.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [question, None, 5, "hybrid"], "fn_index": 1, "session_hash": "q"},
+        )
+    assert direct.status_code == 404 and "Imran" not in direct.text
+    assert queued.status_code == 200 and "event_id" in queued.json()
+
+
 def test_cross_origin_requests_get_no_cors_grant(assistant: Assistant) -> None:
     join = {"data": ["Who?", [], 5, "hybrid"], "fn_index": 0, "session_hash": "probe"}
     with serving(assistant) as url, httpx.Client(timeout=10) as client:
@@ -115,6 +131,12 @@ def test_cross_origin_requests_get_no_cors_grant(assistant: Assistant) -> None:
                 "Access-Control-Request-Headers": "content-type",
             },
         )
+        # A form can post text/plain across origins without a preflight; it must not run.
+        form_post = client.post(
+            f"{url}gradio_api/queue/join",
+            content=json.dumps(join),
+            headers={"Origin": EVIL, "Content-Type": "text/plain"},
+        )
         stream = client.get(
             f"{url}gradio_api/queue/data?session_hash=probe", headers={"Origin": EVIL}
         )
@@ -124,6 +146,7 @@ def test_cross_origin_requests_get_no_cors_grant(assistant: Assistant) -> None:
     # a browser then hides every reply, and the JSON body forces a preflight that is refused too.
     assert granted == {EVIL: None, "null": None, own: own}
     assert preflight.headers.get("access-control-allow-origin") is None
+    assert form_post.status_code >= 400 and "event_id" not in form_post.text
     assert stream.headers.get("access-control-allow-origin") is None
 
 

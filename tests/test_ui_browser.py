@@ -116,12 +116,16 @@ def test_document_markup_never_renders(
         shown = visit.page.locator("#chat, #sources")
 
         assert shown.locator("img, script, a[href*='attacker'], b").count() == 0
+        # Nowhere on the page, either: no element built from the document's markup.
+        page_wide = "img[src='x'], img[src*='attacker'], img[onerror], [href*='attacker']"
+        assert visit.page.locator(page_wide).count() == 0
         expect(visit.page.locator("#sources .source-heading")).to_contain_text(
             "Harbour <b>notes</b> <img src=x onerror=alert(1)>"
         )
         visit.page.screenshot(path=tmp_path / "markup.png", full_page=True)
     assert visit.dialogs == []
     assert not any(re.search(r"/x(\.png)?$", address) for address in visit.requests)
+    assert not any("attacker" in address for address in visit.requests)
     assert offsite(visit.requests, url) == []
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,7 +13,7 @@ import gradio as gr
 
 from assistant import Assistant, QuestionError
 from assistant.config import MODES
-from ui.rendering import EMPTY_SOURCES, SOURCES_CSS, chat_text, render_sources
+from ui.rendering import EMPTY_SOURCES, SOURCES_CSS, chat_text, render_sources, valid_text
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +24,11 @@ EXAMPLES = [
 ]
 SEARCHING = "Searching the documents…"
 STREAM_DELAY = 0.02  # seconds between streamed words: fast, but visibly streaming
+STREAM_SECONDS = 1.0  # longer answers stream faster, so none holds its chat slot for long
+# Answering is CPU-bound: more answers at once than cores only slow each other down, while
+# streaming one costs next to nothing; so many chats stream at once and this gate lets one
+# answer per core be computed.
+ANSWERING = threading.BoundedSemaphore(len(os.sched_getaffinity(0)))
 
 Message = dict[str, Any]
 # What the chat handler yields: chat messages, the sources panel, the question box.
@@ -41,15 +48,17 @@ def respond(
     asked = [*history, _message("user", question)] if question.strip() else list(history)
     yield [*asked, _message("assistant", SEARCHING)], gr.skip(), ""
     try:
-        answer, texts = assistant.ask_with_documents(question, top_k=int(top_k), mode=mode)
+        with ANSWERING:
+            answer, texts = assistant.ask_with_documents(question, top_k=int(top_k), mode=mode)
     except QuestionError as error:
         # The question goes back in the box, so fixing it loses nothing typed.
-        yield [*asked, _message("assistant", str(error))], gr.skip(), question
+        yield [*asked, _message("assistant", str(error))], gr.skip(), valid_text(question)
         return
     sources = render_sources(answer, texts.__getitem__)
+    delay = min(stream_delay, STREAM_SECONDS / (answer.answer.count(" ") + 1))
     for count, words in enumerate(_word_prefixes(answer.answer)):
         if count:
-            time.sleep(stream_delay)
+            time.sleep(delay)
         yield [*asked, _message("assistant", words)], sources, ""
 
 
@@ -82,7 +91,7 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
             inputs=[question, history, top_k, mode],
             outputs=[chatbot, history, sources, question],
         )
-        chatbot.clear(lambda: [], outputs=history)
+        chatbot.clear(lambda: [], outputs=history, api_name="clear")
     return app
 
 

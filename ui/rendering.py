@@ -34,7 +34,13 @@ SOURCES_CSS = """
 def chat_text(text: str) -> str:
     """Text for a chat bubble, which Gradio inserts as HTML: escaped, it shows as written."""
     # Only & < > matter in element text; leaving quotes alone keeps copied messages readable.
-    return html.escape(text, quote=False)
+    return html.escape(valid_text(text), quote=False)
+
+
+def valid_text(text: str) -> str:
+    """`text` with lone surrogates (undecodable bytes a client may send) shown as "?"."""
+    # They cannot be encoded as UTF-8, so echoing one back would fail the whole reply.
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def render_sources(answer: Answer, document_text: Callable[[str], str]) -> str:

@@ -15,9 +15,9 @@ from ui.guard import LOOPBACK_NAMES, RouteGuard
 logger = logging.getLogger(__name__)
 
 AUTH_ENV = "ASSISTANT_UI_AUTH"
-# Answers are CPU-bound (one query embedding each), so more parallel handlers than cores only
-# add contention; waiting sessions queue instead, up to QUEUE_SIZE, then get "queue full".
-CONCURRENCY = 4
+# Chats streaming at once; ui.app.ANSWERING lets only one answer per core be computed at a
+# time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get "queue full".
+CONCURRENCY = 16
 QUEUE_SIZE = 64
 # The chat takes no uploads and RouteGuard closes the upload route; keep Gradio's limit tiny too.
 MAX_FILE_SIZE = "1kb"
@@ -52,7 +52,8 @@ def launch(
     check_exposure(host, auth, allow_unauthenticated)
     # On loopback only loopback names may reach us (DNS rebinding); on a network, the password.
     names = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
-    app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    # api_open=False: Gradio's REST route would otherwise run the chat past the queue's limits.
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     app.launch(
         server_name=host,
         server_port=port,
