@@ -77,6 +77,8 @@ def test_no_file_is_served_through_any_route(assistant: Assistant, storage_dir: 
         page = client.get(url)
 
     assert page.status_code == 200 and "<html" in page.text  # the probes reached a live app
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
     for path, reply in replies.items():
         assert reply.status_code >= 400, (path, reply.status_code)
         assert not any(secret in reply.text for secret in secrets), path

@@ -45,6 +45,12 @@ ALLOWED_PREFIXES = (
 # Names a browser on this machine uses for a loopback server. Checking the Host header stops
 # DNS rebinding: a page on attacker.example re-resolved to 127.0.0.1 sends its own name here.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+# No other site may frame the chat (clickjacking) or learn its address from a followed link.
+SECURITY_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
 
 
 class RouteGuard:
@@ -61,7 +67,13 @@ class RouteGuard:
                 return await _refuse(scope, send, 421, "Unknown host name")
             if not is_allowed_path(scope.get("path", "")):
                 return await _refuse(scope, send, 404, "Not found")
-        await self.app(scope, receive, send)
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
     def _host_allowed(self, scope: Scope) -> bool:
         if self.host_names is None:
