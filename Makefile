@@ -44,6 +44,7 @@ eval-xquad: $(STAMP)
 	done
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/bench.py
 
 clean:
