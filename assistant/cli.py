@@ -215,14 +215,17 @@ def _chat(args: argparse.Namespace, config: AssistantConfig) -> int:
 def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
     import os
 
+    from ui.access import AUTH_ENV, check_exposure, parse_auth
+
+    # The environment keeps the password out of `ps` listings and shell history.
+    auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
+    check_exposure(args.host, auth, args.allow_unauthenticated)  # before the slow imports
     try:
-        from ui.server import AUTH_ENV, parse_auth, serve
+        from ui.server import serve
     except ImportError as error:
         raise OSError(
             f"The web UI needs gradio: pip install 'doc-assistant[ui]' ({error})"
         ) from None
-    # The environment keeps the password out of `ps` listings and shell history.
-    auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
     serve(config, args.host, args.port, auth, args.allow_unauthenticated)
     return 0
 

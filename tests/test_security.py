@@ -15,8 +15,8 @@ import pytest
 from test_ui import free_port, serving
 
 from assistant import Assistant
+from ui.access import check_exposure, parse_auth
 from ui.guard import is_allowed_path
-from ui.server import check_exposure, parse_auth
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
