@@ -110,3 +110,19 @@ def test_questions_during_a_rebuild_keep_getting_answers(folders: tuple[Path, Pa
     assert len(answers) >= 1
     assert all(cited_sources(answer) == {"harbour.txt"} for answer in answers)
     assert cited_sources(assistant.ask(BRIDGE_QUESTION)) == {"bridge.txt"}
+
+
+def test_the_running_chat_cites_the_new_document_after_a_rebuild(
+    folders: tuple[Path, Path],
+) -> None:
+    from ui.app import respond
+
+    documents, storage = folders
+    assistant = open_assistant(storage)
+    (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    rebuild(documents, storage)
+
+    *_, (messages, sources, _) = respond(assistant, BRIDGE_QUESTION, [], 5, "hybrid", 0)
+
+    assert "teal" in messages[-1]["content"]
+    assert "<code>bridge.txt</code>" in sources and "<mark>" in sources
