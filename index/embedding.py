@@ -36,7 +36,7 @@ def embed(model_path: str, texts: list[str], batch_size: int = 64) -> np.ndarray
     session, tokenizer = _encoder(model_path, threads=1 if len(texts) == 1 else 0)
     # Sorted by length, each batch pads only to its own longest text.
     order = np.argsort([len(text) for text in texts], kind="stable")
-    vectors = np.zeros((len(texts), dimension_of(model_path)), dtype=np.float32)
+    vectors = np.zeros((len(texts), session.get_outputs()[0].shape[1]), dtype=np.float32)
     # Small batches: ONNX keeps its largest activations (batch x tokens^2 attention) allocated,
     # so batches of 64 doubled a build's peak memory (1.3 GB against 0.6 GB at 16).
     step = min(batch_size, MAX_BATCH)
@@ -54,7 +54,8 @@ def embed(model_path: str, texts: list[str], batch_size: int = 64) -> np.ndarray
 @lru_cache(maxsize=4)
 def dimension_of(model_path: str) -> int:
     """The model's output dimension, recorded in the manifest and checked on load."""
-    session, _ = _encoder(model_path, threads=1)
+    # Asked by builds only: the session they embed with, so none is loaded twice.
+    session, _ = _encoder(model_path, threads=0)
     return int(session.get_outputs()[0].shape[1])
 
 
