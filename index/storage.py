@@ -158,9 +158,16 @@ def _fsync_dir(directory: Path) -> None:
 
 def _remove_debris(storage_dir: Path) -> None:
     # Called with the writer lock held, so no live writer owns a .building-* directory; an
-    # up-to-date build commits nothing, so it must not rely on commit() to clean up.
-    for path in storage_dir.glob(".building-*"):
-        shutil.rmtree(path, ignore_errors=True)
+    # up-to-date build commits nothing, so it must not rely on commit() to clean up. A writer
+    # killed between the pointer switch and its clean-up leaves the old generation behind too.
+    try:
+        keep = current_generation(storage_dir).name
+    except (IndexMissingError, IndexCorruptError):  # never delete what might be the only copy
+        keep = None
+    for path in storage_dir.iterdir():
+        stale = path.name.startswith("gen-") and keep is not None and path.name != keep
+        if path.is_dir() and (stale or path.name.startswith(".building-")):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_stale(storage_dir: Path, keep: str) -> None:

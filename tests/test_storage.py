@@ -315,3 +315,25 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(small: IndexConfig) -
             build_index(small)
     assert generation_of(small.storage_dir) == before
     assert build_index(small).documents == 2
+
+
+def test_an_old_generation_left_by_a_killed_writer_is_removed_by_an_up_to_date_build(
+    small: IndexConfig,
+) -> None:
+    # As after a kill between the pointer switch and the clean-up of the generation it replaced.
+    current = generation_of(small.storage_dir)
+    stale = Path(shutil.copytree(current, small.storage_dir / "gen-0123456789ab"))
+    assert build_index(small).up_to_date
+    assert not stale.exists() and generation_of(small.storage_dir) == current
+
+
+def test_generations_are_kept_while_the_pointer_is_broken(small: IndexConfig) -> None:
+    from index.storage import writer_lock
+
+    current = generation_of(small.storage_dir)
+    (small.storage_dir / "CURRENT").write_text("gen-missing")
+    with writer_lock(small.storage_dir):  # what a writer sees before it builds anything
+        assert current.exists()
+    report = build_index(small)
+    assert not report.up_to_date and not current.exists()  # replaced by a committed build
+    assert open_index(small.storage_dir).chunk_vectors.ntotal == report.chunks
