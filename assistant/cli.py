@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -115,6 +116,8 @@ def _index(args: argparse.Namespace, config: AssistantConfig) -> int:
     )
     if args.watch:
         print(f"Watching {index_config.documents_dir}; Ctrl-C stops.", flush=True)
+        # `kill` and service managers stop with SIGTERM: leave as cleanly as on Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             watch(
                 index_config,
@@ -150,9 +153,14 @@ def _print_sync(report: BuildReport, storage: Path) -> None:
         f"{len(changes.removed)} removed, {len(changes.unchanged)} unchanged, "
         f"{report.count('duplicate')} duplicates, {report.count('skipped')} skipped, "
         f"{report.count('kept')} kept\n"
-        f"  chunks: {report.reused_chunks} reused, {report.embedded_chunks} embedded",
+        f"  chunks: {report.reused_chunks} reused, {report.embedded_chunks} embedded "
+        f"({report.embedded_texts} distinct chunk and sentence texts sent to the model)",
         flush=True,
     )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_error(error: Exception) -> None:

@@ -68,7 +68,7 @@ def timed_sync(config: IndexConfig, label: str, profile: bool) -> BuildReport:
         f"{label:<28} {seconds:7.2f} s  {report.documents} documents, {report.chunks} chunks; "
         f"{len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.unchanged)} unchanged; chunks {report.reused_chunks} reused, "
-        f"{report.embedded_chunks} embedded",
+        f"{report.embedded_chunks} embedded ({report.embedded_texts} distinct texts)",
         flush=True,
     )
     if profiler:

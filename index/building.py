@@ -44,7 +44,8 @@ class BuildReport:
     outcomes: list[FileOutcome]
     changes: SyncChanges
     reused_chunks: int
-    embedded_chunks: int
+    embedded_chunks: int  # chunks whose text was not in the stored index
+    embedded_texts: int  # distinct chunk and sentence texts sent to the model
     reused_documents: int
     up_to_date: bool
 
@@ -66,10 +67,17 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
             and previous.manifest.get("settings") == config.settings()
             and {d.source: d for d in documents} == previous.documents
         ):
-            seconds = time.perf_counter() - started
-            kept = len(previous.chunks)
             return BuildReport(
-                len(documents), kept, seconds, outcomes, changes, kept, 0, len(documents), True
+                documents=len(documents),
+                chunks=len(previous.chunks),
+                seconds=time.perf_counter() - started,
+                outcomes=outcomes,
+                changes=changes,
+                reused_chunks=len(previous.chunks),
+                embedded_chunks=0,
+                embedded_texts=0,
+                reused_documents=len(documents),
+                up_to_date=True,
             )
         chunks = [
             chunk
@@ -93,15 +101,16 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
     log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
     embedded_sources = {c.source for c, new in zip(chunks, vectors.fresh_mask, strict=True) if new}
     return BuildReport(
-        len(documents),
-        len(chunks),
-        seconds,
-        outcomes,
-        changes,
-        vectors.reused_chunks,
-        vectors.embedded_chunks,
-        len(documents) - len(embedded_sources),
-        False,
+        documents=len(documents),
+        chunks=len(chunks),
+        seconds=seconds,
+        outcomes=outcomes,
+        changes=changes,
+        reused_chunks=vectors.reused_chunks,
+        embedded_chunks=vectors.embedded_chunks,
+        embedded_texts=vectors.embedded_texts,
+        reused_documents=len(documents) - len(embedded_sources),
+        up_to_date=False,
     )
 
 
@@ -118,7 +127,7 @@ def _previous_index(config: IndexConfig) -> StoredIndex | None:
             previous = open_index(config.storage_dir)
             _written[key] = (generation.name, signature, previous)
     except IndexCorruptError as problem:
-        log.warning("%s; indexing everything again", problem)
+        log.warning("Not reusing the stored index (%s); indexing everything again", problem)
         return None
     except Exception as problem:  # missing or from another version: nothing can be reused
         log.info("Not reusing the stored index: %s", problem)

@@ -80,7 +80,7 @@ def test_sync_adds_changes_removes_and_reports_each_kind(
     code, out, _ = run_cli(folder, capsys)
     assert code == 0 and "(up to date)" in out
     assert "files: 0 added, 0 changed, 0 removed, 3 unchanged, 1 duplicates, 1 skipped" in out
-    assert f"chunks: {len(stored.chunks)} reused, 0 embedded" in out
+    assert f"chunks: {len(stored.chunks)} reused, 0 embedded (0 distinct" in out
 
 
 def test_a_renamed_file_embeds_nothing(folder: IndexConfig) -> None:
@@ -119,7 +119,8 @@ def wait_for(condition, seconds: float, process: subprocess.Popen[str]) -> None:
         time.sleep(0.2)
 
 
-def test_watch_follows_an_edit_and_stops_cleanly_on_ctrl_c(folder: IndexConfig) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_watch_follows_edits_and_stops_cleanly(folder: IndexConfig, stop: signal.Signals) -> None:
     first = current_generation_name(folder.storage_dir)
     command = [ASSISTANT, "index", str(folder.documents_dir), "--storage", str(folder.storage_dir)]
     watcher = subprocess.Popen(
@@ -140,7 +141,7 @@ def test_watch_follows_an_edit_and_stops_cleanly_on_ctrl_c(folder: IndexConfig) 
         wait_for(lambda: current_generation_name(folder.storage_dir) != second, 60, watcher)
         assert "b.txt" not in open_index(folder.storage_dir).documents
     finally:
-        watcher.send_signal(signal.SIGINT)
+        watcher.send_signal(stop)
         out, err = watcher.communicate(timeout=60)
     assert watcher.returncode == 0, err
     assert "Traceback" not in err
