@@ -102,6 +102,10 @@ def main() -> None:
                 f"\nEdit {attempt} at {time.time():.3f}: the council met again on Monday.\n"
             )
         timed_sync(config, f"one file edited ({attempt})", args.profile and attempt == 3)
+    # A whole document of text never seen before: every chunk and sentence must be embedded.
+    novel = " ".join(reversed(edited.read_text(encoding="utf-8").split()))
+    edited.write_text(f"Rewritten at {time.time():.3f}\n\n{novel}\n", encoding="utf-8")
+    timed_sync(config, "one file rewritten", False)
     print(f"Edited {edited.relative_to(config.documents_dir)}; work folder {work}")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import chunking
 from index.chunking import Chunk, chunk_document
 from index.config import IndexConfig
 from index.embedding import dimension_of, embed
@@ -32,6 +33,9 @@ Progress = Callable[[int, int], None]
 # The index this process wrote last, by storage folder, with its files' sizes and times: while
 # CURRENT names it and no file was touched, the next sync (--watch) need not read it back.
 _written: dict[Path, tuple[str, tuple[object, ...], StoredIndex]] = {}
+# Chunk spans by file content and chunker settings, oldest first, bounded for a long --watch.
+_chunked: dict[tuple[object, ...], list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
+_CHUNKED_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,7 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
                 reused_documents=len(documents),
                 up_to_date=True,
             )
-        chunks = [
-            chunk
-            for document in documents
-            for chunk in chunk_document(document.source, document.text, config.chunk_chars)
-        ]
+        chunks = [chunk for document in documents for chunk in _chunks_of(document, config)]
         texts = {d.source: d.text for d in documents}
         vectors = build_vectors(
             texts, chunks, previous, lambda batch: _embed_batched(config, batch, progress)
@@ -112,6 +112,23 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         reused_documents=len(documents) - len(embedded_sources),
         up_to_date=False,
     )
+
+
+def _chunks_of(document: SourceDocument, config: IndexConfig) -> list[Chunk]:
+    """Chunk a document, or recall how the same bytes were chunked with the same settings."""
+    # Splitting every document again would cost a tenth of a one-file sync at 10,000 chunks.
+    key = (
+        document.sha256,
+        document.source.rpartition(".")[2],
+        config.chunk_chars,
+        chunking.MAX_SENTENCE_CHARS,
+    )
+    if key not in _chunked:
+        spans = chunk_document("", document.text, config.chunk_chars)
+        _chunked[key] = [(c.start, c.end, c.sentences) for c in spans]
+        while len(_chunked) > _CHUNKED_MAX:
+            _chunked.pop(next(iter(_chunked)))
+    return [Chunk(document.source, *span) for span in _chunked[key]]
 
 
 def _previous_index(config: IndexConfig) -> StoredIndex | None:

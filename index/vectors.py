@@ -52,27 +52,39 @@ def build_vectors(
         fresh = np.zeros((0, previous.chunk_vectors.d), dtype=np.float32)
     fresh_row = {text: row for row, text in enumerate(fresh_texts)}
     dimension = fresh.shape[1]
-    old_chunks = previous.chunk_matrix if previous is not None else np.zeros((0, dimension))
-    old_sentences = previous.sentence_vectors if previous is not None else np.zeros((0, dimension))
-    # One stacked matrix per kind, then a single fancy-index gather instead of row-by-row copies.
-    chunk_pool = np.concatenate([old_chunks.astype(np.float32), fresh.astype(np.float32)])
-    sentence_pool = np.concatenate([old_sentences.astype(np.float16), fresh.astype(np.float16)])
-    offset_c, offset_s = len(old_chunks), len(old_sentences)
-    chunk_rows = [
-        known_chunks[t] if t in known_chunks else offset_c + fresh_row[t] for t in chunk_texts
-    ]
-    sentence_rows = [
-        known_sentences[t] if t in known_sentences else offset_s + fresh_row[t]
-        for t in sentence_texts
-    ]
+    old_chunks = previous.chunk_matrix if previous is not None else fresh[:0]
+    old_sentences = previous.sentence_vectors if previous is not None else fresh[:0]
+    chunk_vectors = _gather(chunk_texts, known_chunks, old_chunks, fresh_row, fresh, np.float32)
+    sentence_vectors = _gather(
+        sentence_texts, known_sentences, old_sentences, fresh_row, fresh, np.float16
+    )
     return BuildVectors(
-        chunks=chunk_pool[np.array(chunk_rows, dtype=np.int64)].reshape(-1, dimension),
-        sentences=sentence_pool[np.array(sentence_rows, dtype=np.int64)].reshape(-1, dimension),
+        chunks=chunk_vectors.reshape(-1, dimension),
+        sentences=sentence_vectors.reshape(-1, dimension),
         reused_chunks=len(chunk_texts) - len(missing_chunks),
         embedded_chunks=len(missing_chunks),
         embedded_texts=len(fresh_texts),
         fresh_mask=[t not in known_chunks for t in chunk_texts],
     )
+
+
+def _gather(
+    texts: list[str],
+    known: dict[str, int],
+    old: np.ndarray,
+    fresh_row: dict[str, int],
+    fresh: np.ndarray,
+    dtype: type,
+) -> np.ndarray:
+    """One row per text, from the old matrix where known, else from the fresh one."""
+    rows: np.ndarray = np.empty((len(texts), fresh.shape[1]), dtype=dtype)
+    is_old = np.array([text in known for text in texts], dtype=bool)
+    old_rows = [known[text] for text in texts if text in known]
+    new_rows = [fresh_row[text] for text in texts if text not in known]
+    # Whole-array gathers, not a row-by-row copy: this runs for 10,000s of rows every sync.
+    rows[is_old] = old[np.array(old_rows, dtype=np.int64)]
+    rows[~is_old] = fresh[np.array(new_rows, dtype=np.int64)]
+    return rows
 
 
 def _known_texts(previous: StoredIndex | None) -> tuple[dict[str, int], dict[str, int]]:
