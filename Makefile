@@ -34,7 +34,7 @@ lint: $(STAMP)
 test: $(STAMP) browser lint
 	$(BIN)/pytest -q
 
-eval: $(STAMP)
+eval: index
 	$(BIN)/assistant eval benchmarks/questions/documents-gold.jsonl --retrievers bm25,dense,hybrid --out eval-out/documents
 
 eval-xquad: $(STAMP)

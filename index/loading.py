@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,41 +62,50 @@ class DocumentsFolderError(Exception):
     """The documents folder is missing, not a folder, or holds nothing to index."""
 
 
-def load_documents(config: IndexConfig) -> LoadResult:
-    """Load every supported file under the documents folder; bad files are skipped with a reason."""
+def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None) -> LoadResult:
+    """Load every supported file under the documents folder; bad files are skipped with a reason.
+
+    Of files with the same bytes one is indexed: the one `indexed` (source -> SHA-256 of what is
+    stored) already holds, so citations keep their source; else the first in folder order.
+    """
     folder = config.documents_dir
     if not folder.is_dir():
         raise DocumentsFolderError(
             f"Documents folder {folder} does not exist: create it and add files"
         )
-    documents: list[SourceDocument] = []
-    outcomes: list[FileOutcome] = []
-    seen_hashes: dict[str, str] = {}
+    stored = indexed or {}
+    seen: list[SourceDocument | FileOutcome] = []
     for path in _walk(folder):
         source = path.relative_to(folder).as_posix()
         try:
-            document = _load_file(path, source, config)
-        except FileVanished as problem:
-            log.warning("Skipped %s: %s", source, problem)
-            outcomes.append(FileOutcome(source, "skipped", str(problem), still_there=False))
-            continue
+            seen.append(_load_file(path, source, config))
         except UnreadableFile as problem:
             log.warning("Skipped %s: %s", source, problem)
-            outcomes.append(FileOutcome(source, "skipped", str(problem)))
-            continue
-        if document.sha256 in seen_hashes:
-            reason = f"duplicate of {seen_hashes[document.sha256]}"
-            log.info("Not indexing %s again: %s", source, reason)
-            outcomes.append(FileOutcome(source, "duplicate", reason))
-            continue
-        seen_hashes[document.sha256] = source
-        documents.append(document)
-        outcomes.append(FileOutcome(source, "indexed"))
+            vanished = isinstance(problem, FileVanished)
+            seen.append(FileOutcome(source, "skipped", str(problem), still_there=not vanished))
+    keeper: dict[str, str] = {}
+    for document in (d for d in seen if isinstance(d, SourceDocument)):
+        if document.sha256 not in keeper or stored.get(document.source) == document.sha256:
+            keeper.setdefault(document.sha256, document.source)
+            if stored.get(document.source) == document.sha256:
+                keeper[document.sha256] = document.source
+    documents = [d for d in seen if isinstance(d, SourceDocument) and keeper[d.sha256] == d.source]
+    outcomes = [
+        entry if isinstance(entry, FileOutcome) else _outcome(entry, keeper) for entry in seen
+    ]
     if not documents:
         raise DocumentsFolderError(
             f"No readable documents in {folder}: add .txt, .md, .html, .pdf or .docx files"
         )
     return LoadResult(documents, outcomes)
+
+
+def _outcome(document: SourceDocument, keeper: dict[str, str]) -> FileOutcome:
+    original = keeper[document.sha256]
+    if original == document.source:
+        return FileOutcome(document.source, "indexed")
+    log.info("Not indexing %s again: duplicate of %s", document.source, original)
+    return FileOutcome(document.source, "duplicate", f"duplicate of {original}")
 
 
 def _walk(folder: Path) -> Iterator[Path]:
