@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,21 +14,25 @@ from assistant.retrieval import Query, ScoredChunk
 from index import StoredIndex, tokenize
 from index.metadata import language_of
 
+# What the answerer knows of each sentence, in the order of AssistantConfig.sentence_weights.
+FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi")
+
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved chunk with its score."""
+    """A sentence of a retrieved chunk, its features and its chance of holding the answer."""
 
     source: str
     start: int
     end: int
+    features: tuple[float, ...]
     score: float
 
 
 def answer(
     index: StoredIndex, query: Query, hits: list[ScoredChunk], config: AssistantConfig
 ) -> Answer:
-    """Cite the best 1-3 sentences, or refuse when even the best one scores under the threshold."""
+    """Cite the best 1-3 sentences, or refuse when even the best one is unlikely to answer."""
     ranked = sorted(score_sentences(index, query, hits, config), key=lambda c: -c.score)
     if not ranked or ranked[0].score < config.refusal_threshold:
         return refusal(query.text)
@@ -40,32 +45,47 @@ def answer(
 def score_sentences(
     index: StoredIndex, query: Query, hits: list[ScoredChunk], config: AssistantConfig
 ) -> list[Candidate]:
-    """Every sentence of the hits, scored by meaning (English only) and question-term coverage."""
+    """Every sentence of the hits in the question's language, scored by the fitted weights."""
     candidates = []
     kind = asked_type(query.text)
     weights = _term_weights(index, query)
-    # The model cannot read Hindi, so there the score is coverage alone.
-    dense_weight = config.dense_weight if query.language == "en" else 0.0
+    english = query.language == "en"
     for hit in hits:
         chunk = index.chunks[hit.chunk_id]
         document = index.documents[chunk.source]
         first = index.first_sentence[hit.chunk_id]
         vectors = index.sentence_vectors[first : first + len(chunk.sentences)]
         cosines = vectors.astype(np.float32) @ query.vector
+        title = set(tokenize(document.title))
         # A sentence often names its subject only in the title or the sentence before ("she said").
-        context = set(tokenize(document.title))
+        previous: set[str] = set()
         for (start, end), cosine in zip(chunk.sentences, cosines, strict=True):
             sentence = document.text[start:end]
             tokens = set(tokenize(sentence))
-            # A Hindi question is answered from Hindi sentences, and the reverse.
+            # A Hindi question is answered from Hindi sentences, and the reverse; the model cannot
+            # read Hindi, so there its cosine says nothing.
             if language_of(sentence) == query.language:
-                coverage = _coverage(weights, tokens | context)
-                score = dense_weight * float(cosine) + (1 - dense_weight) * coverage
-                if not can_answer(sentence, kind):
-                    score *= config.wrong_type_factor
-                candidates.append(Candidate(chunk.source, start, end, score))
-            context = tokens | set(tokenize(document.title))
+                features = (
+                    float(cosine) if english else 0.0,
+                    _coverage(weights, tokens),
+                    _coverage(weights, (previous | title) - tokens),
+                    float(can_answer(sentence, kind)),
+                    hit.score,
+                    0.0 if english else 1.0,
+                )
+                candidates.append(
+                    Candidate(chunk.source, start, end, features, _chance(features, config))
+                )
+            previous = tokens
     return candidates
+
+
+def _chance(features: tuple[float, ...], config: AssistantConfig) -> float:
+    """Logistic model fitted by benchmarks/refusal_threshold.py: P(sentence holds the answer)."""
+    logit = config.sentence_bias + sum(
+        w * f for w, f in zip(config.sentence_weights, features, strict=True)
+    )
+    return 1.0 / (1.0 + math.exp(-logit))
 
 
 def _term_weights(index: StoredIndex, query: Query) -> dict[str, float]:
@@ -83,7 +103,7 @@ def _coverage(weights: dict[str, float], present: set[str]) -> float:
 def _choose(
     index: StoredIndex, ranked: list[Candidate], config: AssistantConfig
 ) -> list[Candidate]:
-    """The best sentence plus near-equals, skipping repeats of the same text (pages repeat)."""
+    """The best sentence plus likely companions, skipping repeated texts (pages repeat)."""
     best = ranked[0].score
     chosen: list[Candidate] = []
     seen: set[str] = set()

@@ -20,16 +20,16 @@ class AssistantConfig:
     mode: str = "hybrid"
     top_k: int = 5
     max_sentences: int = 3
-    # Sentence score = dense_weight * cosine + (1 - dense_weight) * IDF share of question terms
-    # found in the sentence. Both values were chosen by the sweep in benchmarks/refusal_threshold.py
-    # on benchmarks/questions/documents-tuning*.jsonl (README, "How refusals are decided"):
-    # 106 questions, 49% of unanswerable ones refused, 6% of answerable ones.
-    dense_weight: float = 0.8
-    refusal_threshold: float = 0.50
-    # A sentence that cannot hold the asked kind of fact (no number for "how many") counts less.
-    wrong_type_factor: float = 0.7
-    # A further sentence is cited only if it scores at least this share of the best one.
-    companion_ratio: float = 0.85
+    # Chance that a sentence answers = logistic(sentence_bias + sentence_weights . features), the
+    # features named in assistant/answering.py FEATURES. Weights and threshold were fitted by
+    # benchmarks/refusal_threshold.py on benchmarks/questions/documents-tuning*.jsonl (README,
+    # "How refusals are decided"); the held-out gold set is only reported.
+    sentence_weights: tuple[float, ...] = (2.466, 3.827, 0.911, 1.944, 1.919, 0.88)
+    sentence_bias: float = -7.728
+    refusal_threshold: float = 0.12
+    # A further sentence is cited only if its chance is at least this share of the best one's:
+    # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
+    companion_ratio: float = 0.3
     max_question_chars: int = 2000
 
     @property

@@ -1,11 +1,12 @@
-"""Choose the answerer's dense weight and refusal threshold from a question set, and print why.
+"""Fit the answerer's sentence model and refusal threshold on the tuning questions, and say why.
 
     .venv/bin/python benchmarks/refusal_threshold.py [--questions FILE...] [--storage DIR]
 
-For every weight, each question is answered with refusal switched off; its best sentence score
-and whether the answer holds the gold facts are kept. A threshold then refuses every question
-whose best score falls under it. We pick the pair that refuses the most unanswerable questions
-while refusing at most 10% of answerable ones, breaking ties by correct answers.
+Every sentence the answerer considers for a tuning question becomes one example: its features
+(assistant/answering.py FEATURES) and whether it holds a gold answer string. A logistic
+regression turns features into the chance that a sentence answers. A threshold on the best
+sentence's chance then refuses; we pick the one that refuses the most unanswerable questions
+while refusing at most 10% of answerable ones. The held-out gold set is only reported, never fit.
 """
 
 from __future__ import annotations
@@ -16,75 +17,99 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 from assistant import Assistant, AssistantConfig
+from assistant.answering import FEATURES, answer, score_sentences
+from assistant.retrieval import prepare_query, retrieve
 from index import IndexConfig, build_index
 
 REPO = Path(__file__).resolve().parent.parent
-TUNING = REPO / "benchmarks/questions"
-WEIGHTS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
-THRESHOLDS = np.round(np.arange(0.20, 0.80, 0.01), 2)
+QUESTIONS = REPO / "benchmarks/questions"
 MAX_WRONG_REFUSALS = 0.10
 
 
-def holds_facts(text: str, groups: list[list[str]]) -> bool:
-    """True when the text contains one string of every group (case-insensitive)."""
+def holds(text: str, groups: list[list[str]], every: bool = True) -> bool:
+    """Whether the text holds one string of every group (or, with every=False, of any group)."""
     lowered = text.lower()
-    return all(any(option.lower() in lowered for option in group) for group in groups)
+    found = [any(option.lower() in lowered for option in group) for group in groups]
+    return bool(found) and (all(found) if every else any(found))
 
 
-def measure(
-    assistant: Assistant, questions: list[dict], weight: float
-) -> list[tuple[float, bool, bool]]:
-    """Per question: (best score, answerable, answer correct) with refusals switched off."""
-    assistant.config = replace(assistant.config, dense_weight=weight, refusal_threshold=-1.0)
-    rows = []
+def read(paths: list[Path]) -> list[dict]:
+    lines = [line for path in paths for line in path.read_text("utf-8").splitlines()]
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def examples(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Features of every candidate sentence, labelled 1 when it holds a gold answer string."""
+    config, index = assistant.config, assistant.index
+    rows, labels = [], []
     for q in questions:
-        answer = assistant.ask(q["question"])
-        best = max((c.score for c in answer.citations), default=0.0)
-        correct = q["answerable"] and holds_facts(answer.answer, q["answer_contains"])
+        query = prepare_query(q["question"], config.index.model_path)
+        hits = retrieve(index, query, config.top_k, config.mode)
+        for candidate in score_sentences(index, query, hits, config):
+            quote = index.documents[candidate.source].text[candidate.start : candidate.end]
+            rows.append(candidate.features)
+            labels.append(q["answerable"] and holds(quote, q["answer_contains"], every=False))
+    return np.array(rows), np.array(labels, dtype=int)
+
+
+def outcomes(assistant: Assistant, questions: list[dict]) -> list[tuple[float, bool, bool]]:
+    """Per question: (best chance, answerable, answer holds the gold) with refusals off."""
+    config = replace(assistant.config, refusal_threshold=-1.0)
+    index, rows = assistant.index, []
+    for q in questions:
+        query = prepare_query(q["question"], config.index.model_path)
+        result = answer(index, query, retrieve(index, query, config.top_k, config.mode), config)
+        best = max((c.score for c in result.citations), default=0.0)
+        correct = q["answerable"] and holds(result.answer, q["answer_contains"])
         rows.append((best, q["answerable"], correct))
     return rows
 
 
+def rates(rows: list[tuple[float, bool, bool]], threshold: float) -> tuple[float, float, float]:
+    """(unanswerable refused, answerable refused, answerable answered correctly) at threshold."""
+    answerable = [r for r in rows if r[1]]
+    unanswerable = [r for r in rows if not r[1]]
+    return (
+        sum(s < threshold for s, _, _ in unanswerable) / max(1, len(unanswerable)),
+        sum(s < threshold for s, _, _ in answerable) / max(1, len(answerable)),
+        sum(c and s >= threshold for s, _, c in answerable) / max(1, len(answerable)),
+    )
+
+
+def pick_threshold(rows: list[tuple[float, bool, bool]]) -> float:
+    """The threshold refusing the most unanswerable questions within the wrong-refusal budget."""
+    allowed = [t for t in np.arange(0.0, 1.0, 0.005) if rates(rows, t)[1] <= MAX_WRONG_REFUSALS]
+    return float(max(allowed, key=lambda t: (rates(rows, t)[0], rates(rows, t)[2], -t)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    tuning_files = sorted(TUNING.glob("documents-tuning*.jsonl"))
-    parser.add_argument("--questions", nargs="+", default=tuning_files)
+    parser.add_argument("--questions", nargs="+", type=Path)
+    parser.add_argument("--held-out", type=Path, default=QUESTIONS / "documents-gold.jsonl")
     parser.add_argument("--storage", default="/tmp/doc-assistant-threshold-storage")
     args = parser.parse_args()
-    questions = [
-        json.loads(line)
-        for path in args.questions
-        for line in Path(path).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    tuning = read(args.questions or sorted(QUESTIONS.glob("documents-tuning*.jsonl")))
     index_config = IndexConfig(documents_dir=REPO / "documents", storage_dir=Path(args.storage))
     build_index(index_config)
     assistant = Assistant.open(AssistantConfig(index=index_config))
-    answerable = sum(q["answerable"] for q in questions)
-    unanswerable = len(questions) - answerable
-    print(f"{len(questions)} questions: {answerable} answerable, {unanswerable} not")
-    print("weight threshold  unanswerable-refused  answerable-refused  answered-correctly")
-    best_key, best_pick = None, None
-    for weight in WEIGHTS:
-        rows = measure(assistant, questions, weight)
-        for threshold in THRESHOLDS:
-            refused_u = sum(1 for s, a, _ in rows if not a and s < threshold) / unanswerable
-            refused_a = sum(1 for s, a, _ in rows if a and s < threshold) / answerable
-            correct = sum(1 for s, a, c in rows if a and c and s >= threshold) / answerable
-            if refused_a <= MAX_WRONG_REFUSALS:
-                key = (round(refused_u, 3), round(correct, 3), -threshold)
-                if best_key is None or key > best_key:
-                    best_key, best_pick = key, (weight, threshold, refused_u, refused_a, correct)
-        scores = ", ".join(f"{s:.2f}{'' if a else '*'}" for s, a, _ in sorted(rows))
-        print(f"weight {weight}: best scores (* = unanswerable): {scores}")
-    assert best_pick is not None
-    weight, threshold, refused_u, refused_a, correct = best_pick
-    print(
-        f"chosen: dense_weight={weight} refusal_threshold={threshold:.2f}: unanswerable refused "
-        f"{refused_u:.0%}, answerable refused {refused_a:.0%}, answered correctly {correct:.0%}"
-    )
+    features, labels = examples(assistant, tuning)
+    model = LogisticRegression(max_iter=2000).fit(features, labels)
+    weights = tuple(round(float(w), 3) for w in model.coef_[0])
+    bias = round(float(model.intercept_[0]), 3)
+    assistant.config = replace(assistant.config, sentence_weights=weights, sentence_bias=bias)
+    print(f"{len(tuning)} tuning questions, {len(labels)} sentences, {labels.sum()} hold an answer")
+    print("weights:", dict(zip(FEATURES, weights, strict=True)), "bias:", bias)
+    threshold = round(pick_threshold(outcomes(assistant, tuning)), 3)
+    print(f"sentence_weights = {weights}\nsentence_bias = {bias}\nrefusal_threshold = {threshold}")
+    for name, questions in (("tuning", tuning), ("held-out", read([args.held_out]))):
+        refused_u, refused_a, correct = rates(outcomes(assistant, questions), threshold)
+        print(
+            f"{name}: {len(questions)} questions, unanswerable refused {refused_u:.0%}, "
+            f"answerable refused {refused_a:.0%}, answered with the gold fact {correct:.0%}"
+        )
 
 
 if __name__ == "__main__":
