@@ -35,6 +35,16 @@ def run(options: dict) -> dict:
 
         vectors = stand_in_vectors(Path(options["stand_in"]))
         model._get_text_embeddings = lambda texts: vectors(texts).tolist()  # type: ignore
+    # What the model is sent (nodes' text with their metadata), to compare texts/s and chars/s.
+    embedded = {"texts": 0, "chars": 0}
+    inner = model._get_text_embeddings
+
+    def counted(texts: list[str]) -> list[list[float]]:
+        embedded["texts"] += len(texts)
+        embedded["chars"] += sum(map(len, texts))
+        return inner(texts)
+
+    model._get_text_embeddings = counted  # type: ignore
     documents = SimpleDirectoryReader(options["documents"], recursive=True).load_data()
     index = VectorStoreIndex.from_documents(
         documents, transformations=[SentenceSplitter()], embed_model=model
@@ -47,6 +57,8 @@ def run(options: dict) -> dict:
     return {
         "chunks": len(index.docstore.docs),
         "seconds": round(seconds, 2),
+        "embedded_texts": embedded["texts"],
+        "embedded_chars": embedded["chars"],
         "retrieve": latency(retriever.retrieve, questions),
         "peak_rss_mb": peak_rss_mb(),
     }

@@ -81,7 +81,21 @@ def use_stand_in_vectors(cache: Path) -> None:
         except ImportError:
             continue
         if hasattr(module, "embed"):
-            module.embed = lambda _model, texts, batch_size=64: vectors(texts)
+            module.embed = lambda _model, texts: vectors(texts)
+
+
+def count_embedded(counts: dict[str, int]) -> None:
+    """Count the texts and characters a build sends to the model (or to its stand-in)."""
+    import index.building as building
+
+    inner = building.embed
+
+    def counted(model: str, texts: list[str]) -> Any:
+        counts["texts"] += len(texts)
+        counts["chars"] += sum(map(len, texts))
+        return inner(model, texts)
+
+    building.embed = counted  # type: ignore[assignment]
 
 
 def build(options: dict) -> dict:
@@ -90,6 +104,8 @@ def build(options: dict) -> dict:
 
     if options.get("stand_in"):
         use_stand_in_vectors(Path(options["stand_in"]))
+    embedded = {"texts": 0, "chars": 0}
+    count_embedded(embedded)
     config = IndexConfig(Path(options["documents"]), Path(options["storage"]))
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -97,6 +113,7 @@ def build(options: dict) -> dict:
         report = build_index(config)
     result = {"seconds": round(time.perf_counter() - started, 2), "chunks": report.chunks}
     result |= {"documents": report.documents, "peak_rss_mb": peak_rss_mb()}
+    result |= {"embedded_texts": embedded["texts"], "embedded_chars": embedded["chars"]}
     if options.get("profile"):
         result["profile"] = top_functions(profiler)
     return result

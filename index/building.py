@@ -170,11 +170,11 @@ def _stat_signature(generation: Path) -> tuple[object, ...]:
 
 
 def _embed_batched(config: IndexConfig, texts: list[str], progress: Progress | None) -> np.ndarray:
-    """Embed in slices so progress shows; sentence-transformers sorts each slice by length."""
+    """Embed in slices so progress shows."""
     slice_size = config.batch_size * 8
     parts = []
     for start in range(0, len(texts), slice_size):
-        parts.append(embed(config.model_path, texts[start : start + slice_size], config.batch_size))
+        parts.append(embed(config.model_path, texts[start : start + slice_size]))
         if progress:
             progress(min(start + slice_size, len(texts)), len(texts))
     dimension = dimension_of(config.model_path)

@@ -10,6 +10,9 @@ from pathlib import Path
 ENV_PREFIX = "ASSISTANT_"
 # Bump when tokens or BM25 parameters change, so stored BM25 indexes are rebuilt (vectors kept).
 TOKENIZER_VERSION = 3
+# The embedding model runs with int8 weights ("float32" for the exported ones): it is part of the
+# model label, so an index is never searched with vectors from the other weights.
+EMBEDDING_WEIGHTS = "int8"
 
 
 def bundled_model_path() -> str:
@@ -48,7 +51,8 @@ class IndexConfig:
     @property
     def model_label(self) -> str:
         """A stable name for the manifest, independent of where the package is installed."""
-        return self.model or "bundled:all-MiniLM-L6-v2"
+        name = self.model or "bundled:all-MiniLM-L6-v2"
+        return name if EMBEDDING_WEIGHTS == "float32" else f"{name} ({EMBEDDING_WEIGHTS})"
 
     def settings(self) -> dict[str, object]:
         """The settings that make two indexes comparable; stored in and checked by manifests."""

@@ -79,7 +79,7 @@ def test_round_trip_keeps_documents_chunks_vectors_and_manifest(storage_dir: Pat
 
     manifest = index.manifest
     assert manifest["settings"] == {
-        "model": "bundled:all-MiniLM-L6-v2",
+        "model": "bundled:all-MiniLM-L6-v2 (int8)",
         "chunk_chars": 700,
         "tokenizer": 3,
     }
