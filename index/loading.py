@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,8 @@ def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None
         try:
             seen.append(_load_file(path, source, config))
         except UnreadableFile as problem:
-            log.warning("Skipped %s: %s", source, problem)
+            # Info, not warning: the caller reports the ledger, and a CLI would say it twice.
+            log.info("Skipped %s: %s", source, problem)
             vanished = isinstance(problem, FileVanished)
             seen.append(FileOutcome(source, "skipped", str(problem), still_there=not vanished))
     keeper: dict[str, str] = {}
@@ -126,7 +128,11 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
     if suffix not in config.supported_suffixes:
         raise UnreadableFile(f"has an unsupported type {suffix or '(none)'}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        # Reading a pipe blocks until someone writes, a device like /dev/zero never ends.
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("is not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > config.max_file_bytes:
             raise UnreadableFile(
                 f"is {size / 2**20:.1f} MB, over the {config.max_file_bytes / 2**20:g} MB limit "

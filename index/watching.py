@@ -48,6 +48,7 @@ def watch(
     """
     done = 0
     seen: Snapshot | None = None
+    waiting = False  # another writer holds the lock: said once, retried every interval
     while syncs is None or done < syncs:
         current = folder_snapshot(config.documents_dir)
         if current != seen:
@@ -57,10 +58,12 @@ def watch(
                 continue
             try:
                 on_sync(build_index(config))
-                seen = current
+                seen, waiting = current, False
                 prepare_next_sync(config)
             except StorageBusyError as busy:  # another writer: try again on the next poll
-                on_error(busy)
+                if not waiting:
+                    on_error(busy)
+                waiting = True
             except DocumentsFolderError as problem:  # emptied folder: keep the index, keep watching
                 on_error(problem)
                 seen = current

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,3 +41,42 @@ def make_index(documents: Path, storage: Path) -> Assistant:
     """Build an index of a small folder a test made, and open it."""
     build_index(IndexConfig(documents_dir=documents, storage_dir=storage))
     return Assistant.open(AssistantConfig(index=IndexConfig(storage_dir=storage)))
+
+
+@contextmanager
+def ui_process(storage: Path, port: int, log: Path, *args: str) -> Iterator[str]:
+    """`assistant ui` in its own process (bound as its flags say); yields its loopback URL."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "ui", "--storage", str(storage)]
+            + ["--port", str(port), *args],
+            cwd=REPO,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_serving(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}config", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"the server did not start in {limit} s: {log.read_text()[-2000:]}")

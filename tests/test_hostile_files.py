@@ -5,16 +5,20 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_ui import free_port
 
 from assistant.cli import main
 from index import IndexConfig, build_index, chunk_document, loading, open_index, tokenize
 from index.chunking import MAX_SENTENCE_CHARS
 
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
 GOOD = {
     "monsoon.txt": "Monsoon notes\n\nThe monsoon reached Kerala on June 1. It rained for days.",
     "budget.txt": "Budget notes\n\nThe council approved 12 million rupees for schools.",
@@ -216,6 +220,69 @@ def test_a_chmod_000_file_is_skipped(
     assert err.splitlines() == ["skipped locked.txt: cannot be read (Permission denied)"]
 
 
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv"
+)
+def test_a_chmod_000_file_is_skipped_by_root_without_its_override(indexed: IndexConfig) -> None:
+    # Root reads a chmod 000 file through CAP_DAC_OVERRIDE; dropping it (and the read-search
+    # override) makes the kernel refuse as it would refuse any user: the real EACCES path.
+    locked = indexed.documents_dir / "locked.txt"
+    locked.write_text("Secret\n\nA secret note.")
+    (indexed.documents_dir / "budget.txt").chmod(0)
+    locked.chmod(0)
+    try:
+        result = run_index(indexed, "setpriv", "--bounding-set", "-dac_override,-dac_read_search")
+    finally:
+        locked.chmod(0o644)
+        (indexed.documents_dir / "budget.txt").chmod(0o644)
+    assert result.returncode == 0, result.stderr
+    lines, denied = result.stderr.splitlines(), "cannot be read (Permission denied)"
+    assert f"skipped locked.txt: {denied}" in lines
+    assert f"kept budget.txt: {denied}; kept the version indexed before" in lines
+    stored = open_index(indexed.storage_dir)
+    assert sorted(stored.documents) == sorted(GOOD)
+    assert stored.documents["budget.txt"].text == GOOD["budget.txt"]
+
+
+def test_a_pipe_and_a_link_to_a_device_are_skipped_without_reading(indexed: IndexConfig) -> None:
+    # Reading a FIFO waits for a writer forever and /dev/zero never ends: a hang, or all memory.
+    os.mkfifo(indexed.documents_dir / "pipe.txt")
+    (indexed.documents_dir / "zero.txt").symlink_to("/dev/zero")
+    (indexed.documents_dir / "new.txt").write_text("Rail notes\n\nA new rail line opens.")
+    result = run_index(indexed)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "skipped pipe.txt: is not a regular file (a pipe, socket or device)",
+        "skipped zero.txt: is not a regular file (a pipe, socket or device)",
+    ]
+    assert sorted(open_index(indexed.storage_dir).documents) == sorted([*GOOD, "new.txt"])
+
+
+@pytest.mark.xfail(
+    strict=True, reason="index/syncing.py also logs 'WARNING: Kept ...' (should be log.info)"
+)
+def test_a_kept_file_gets_one_line_in_a_real_run(indexed: IndexConfig) -> None:
+    (indexed.documents_dir / "budget.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(200))
+    result = run_index(indexed)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "kept budget.txt: looks binary (contains NUL bytes); kept the version indexed before"
+    ]
+
+
+def run_index(config: IndexConfig, *prefix: str) -> subprocess.CompletedProcess[str]:
+    """`assistant index` in its own process (after `prefix`, a command that wraps it), bounded."""
+    command = [*prefix, ASSISTANT, "index", str(config.documents_dir)]
+    return subprocess.run(
+        [*command, "--storage", str(config.storage_dir)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"},
+    )
+
+
 def generation(storage: Path) -> Path:
     return storage / (storage / "CURRENT").read_text().strip()
 
@@ -248,6 +315,10 @@ def test_corrupted_storage_says_how_to_rebuild_and_index_rebuilds_it(
     assert code == 1 and out == ""
     (line,) = err.splitlines()
     assert problem in line and line.endswith("rebuild it with `assistant index`")
+    # The chat server refuses to start the same way, before it binds a port.
+    code = main(["ui", "--storage", str(indexed.storage_dir), "--port", str(free_port())])
+    out, err = capsys.readouterr()
+    assert code == 1 and err.splitlines() == [line]
 
     code = main(["index", str(indexed.documents_dir), "--storage", str(indexed.storage_dir)])
     out, err = capsys.readouterr()

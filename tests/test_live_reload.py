@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from test_sync import holds_lock
+from test_ui import serving
 
 from assistant import Answer, Assistant, AssistantConfig
 from index import IndexConfig, build_index
@@ -126,3 +134,48 @@ def test_the_running_chat_cites_the_new_document_after_a_rebuild(
 
     assert "teal" in messages[-1]["content"]
     assert "<code>bridge.txt</code>" in sources and "<mark>" in sources
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
+def test_the_served_chat_answers_from_the_old_index_while_another_process_rebuilds(
+    folders: tuple[Path, Path],
+) -> None:
+    gradio_client = pytest.importorskip("gradio_client")
+    documents, storage = folders
+    assistant = open_assistant(storage)
+    old_pier = html.escape(assistant.ask(PIER_QUESTION).answer, quote=False)
+    (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    assistant_cli = str(Path(sys.executable).parent / "assistant")
+    with serving(assistant) as url:
+        client = gradio_client.Client(url, verbose=False)
+
+        def reply(question: str) -> tuple[str, str]:
+            chat, sources, _ = client.predict(question, 5, "hybrid", api_name="/ask")
+            return chat[-1]["content"][0]["text"], str(sources)
+
+        indexer = subprocess.Popen(
+            [assistant_cli, "index", str(documents), "--storage", str(storage)],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"},
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not holds_lock(indexer.pid):
+                assert indexer.poll() is None and time.monotonic() < deadline, "no lock taken"
+                time.sleep(0.005)
+            indexer.send_signal(signal.SIGSTOP)  # the rebuild is under way and stays so
+            old_generation = current_generation(storage).name
+            during = [reply(PIER_QUESTION) for _ in range(3)] + [reply(BRIDGE_QUESTION)]
+            assert current_generation(storage).name == old_generation  # not committed yet
+            indexer.send_signal(signal.SIGCONT)
+            assert indexer.wait(timeout=180) == 0
+            after = reply(BRIDGE_QUESTION)
+        finally:
+            indexer.send_signal(signal.SIGCONT)
+            indexer.kill()
+            indexer.wait()
+        client.close()
+
+    assert [text for text, _ in during[:3]] == [old_pier] * 3
+    assert all("bridge.txt" not in sources for _, sources in during)
+    assert "teal" in after[0] and "<code>bridge.txt</code>" in after[1]

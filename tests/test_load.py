@@ -6,16 +6,14 @@ import html
 import json
 import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
+from conftest import ui_process
 from test_ui import free_port
 
 from assistant import Assistant
@@ -126,38 +124,5 @@ def summarize(latencies: list[float], elapsed: float, errors: int) -> dict[str, 
 @pytest.fixture()
 def server(storage_dir: Path, tmp_path: Path) -> Iterator[str]:
     """`assistant ui` in its own process on a free loopback port; stopped after the test."""
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "ui", "--storage", str(storage_dir)]
-        + ["--port", str(port)],
-        cwd=REPO,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_serving(url, process, tmp_path / "server.log")
+    with ui_process(storage_dir, free_port(), tmp_path / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}config", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"the server did not start in {limit} s: {log.read_text()[-2000:]}")

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
 import pytest
-from test_ui import free_port, serving
+from conftest import ui_process
+from test_ui import QUESTION, free_port, serving
 
 from assistant import Assistant
 from ui.access import check_exposure, parse_auth
-from ui.guard import is_allowed_path
+from ui.guard import MAX_BODY_BYTES, is_allowed_path
+from ui.server import CONCURRENCY, QUEUE_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
@@ -113,6 +117,69 @@ def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> Non
         )
     assert direct.status_code == 404 and "Imran" not in direct.text
     assert queued.status_code == 200 and "event_id" in queued.json()
+
+
+def test_the_queue_runs_16_chats_at_once_and_holds_64_more(assistant: Assistant) -> None:
+    # Each answer streams 20 updates a second apart, so none ends while the test joins more.
+    with serving(assistant, stream_delay=1.0) as url, httpx.Client(timeout=30) as client:
+        config = client.get(f"{url}config").json()
+        ask = next(i for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
+
+        def join(number: int) -> httpx.Response:
+            body = {
+                "data": [QUESTION, None, 5, "hybrid"],
+                "fn_index": ask,
+                "session_hash": f"s{number}",
+            }
+            return client.post(f"{url}gradio_api/queue/join", json=body)
+
+        running = [join(n) for n in range(CONCURRENCY)]
+        time.sleep(3)  # they leave the queue for the 16 workers
+        queued = [join(n) for n in range(CONCURRENCY, CONCURRENCY + QUEUE_SIZE + 6)]
+
+    assert [r.status_code for r in running] == [200] * CONCURRENCY
+    codes = [r.status_code for r in queued]
+    assert codes == [200] * QUEUE_SIZE + [503] * 6, codes
+    assert "Queue is full" in queued[-1].text
+
+
+def test_a_big_or_unsized_request_body_is_refused(assistant: Assistant) -> None:
+    join = f'{{"data": ["{"x" * MAX_BODY_BYTES}"], "fn_index": 1}}'.encode()
+    with serving(assistant) as url, httpx.Client(timeout=30) as client:
+        big = client.post(f"{url}gradio_api/queue/join", content=join)
+        chunked = client.post(f"{url}gradio_api/queue/join", content=iter([join[:100]]))
+        login = client.post(f"{url}login", data={"username": "x" * MAX_BODY_BYTES, "password": "p"})
+        small = client.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [QUESTION, None, 5, "hybrid"], "fn_index": 1, "session_hash": "ok"},
+        )
+    assert chunked.request.headers.get("transfer-encoding") == "chunked"
+    assert (big.status_code, chunked.status_code, login.status_code) == (413, 413, 413)
+    assert small.status_code == 200 and "event_id" in small.json()
+
+
+def test_the_ui_listens_on_loopback_only_by_default(storage_dir: Path, tmp_path: Path) -> None:
+    port = free_port()
+    with ui_process(storage_dir, port, tmp_path / "server.log") as url:
+        listening = listening_addresses(port)
+        page = httpx.get(url, timeout=30)
+    assert page.status_code == 200
+    assert listening == {"127.0.0.1"}
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of every TCP socket listening on `port` (from /proc/net)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                # /proc prints each 32-bit word in host (little-endian) order.
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
 
 
 def test_cross_origin_requests_get_no_cors_grant(assistant: Assistant) -> None:

@@ -120,18 +120,23 @@ def wait_for(condition, seconds: float, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_watch_follows_edits_and_stops_cleanly(folder: IndexConfig, stop: signal.Signals) -> None:
+def test_watch_follows_edits_and_stops_cleanly(
+    folder: IndexConfig, stop: signal.Signals, tmp_path: Path
+) -> None:
     first = current_generation_name(folder.storage_dir)
     command = [ASSISTANT, "index", str(folder.documents_dir), "--storage", str(folder.storage_dir)]
-    watcher = subprocess.Popen(
-        [*command, "--watch", "--interval", "0.3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
+    log = tmp_path / "watch.out"
+    with log.open("w") as log_file:
+        watcher = subprocess.Popen(
+            [*command, "--watch", "--interval", "0.3"],
+            stdout=log_file,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
     try:
-        time.sleep(3)  # let the first (up-to-date) sync happen before the edit
+        # The first (up-to-date) sync, before the edit; a loaded machine may take a while.
+        wait_for(lambda: "Indexed " in log.read_text(), 120, watcher)
         (folder.documents_dir / "a.txt").write_text(TEXTS["a.txt"] + " Floods closed roads.")
         wait_for(lambda: current_generation_name(folder.storage_dir) != first, 180, watcher)
         stored = open_index(folder.storage_dir)
@@ -142,7 +147,8 @@ def test_watch_follows_edits_and_stops_cleanly(folder: IndexConfig, stop: signal
         assert "b.txt" not in open_index(folder.storage_dir).documents
     finally:
         watcher.send_signal(stop)
-        out, err = watcher.communicate(timeout=60)
+        _, err = watcher.communicate(timeout=60)
+    out = log.read_text()
     assert watcher.returncode == 0, err
     assert "Traceback" not in err
     assert out.count("Indexed ") >= 3 and out.rstrip().endswith("Stopped watching.")
@@ -180,3 +186,46 @@ def test_a_second_writer_exits_with_one_line(folder: IndexConfig) -> None:
     assert second.stderr.splitlines() == [f"error: {busy}"]
     assert "a.txt" in open_index(folder.storage_dir).documents
     assert build_index(folder).changes.removed == ("a.txt",)
+
+
+def holds_lock(pid: int) -> bool:
+    return any(line.split()[4] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
+def test_a_running_indexer_makes_a_second_exit_and_a_watcher_wait(
+    folder: IndexConfig, tmp_path: Path
+) -> None:
+    documents = folder.documents_dir
+    (documents / "d.txt").write_text("Rail notes\n\nA new rail line opens in Pune next year.")
+    command = [ASSISTANT, "index", str(documents), "--storage", str(folder.storage_dir)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
+    out, err = tmp_path / "watch.out", tmp_path / "watch.err"
+    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    watcher = None
+    try:
+        wait_for(lambda: holds_lock(first.pid), 120, first)
+        first.send_signal(signal.SIGSTOP)  # a real indexer, paused while it holds the lock
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+        with out.open("w") as out_file, err.open("w") as err_file:
+            watch = [*command, "--watch", "--interval", "0.2"]
+            watcher = subprocess.Popen(watch, stdout=out_file, stderr=err_file, env=env)
+        wait_for(lambda: "Another" in err.read_text(), 120, watcher)
+        time.sleep(2)  # several more of the watcher's polls while the lock is held
+        assert "Indexed" not in out.read_text()
+        first.send_signal(signal.SIGCONT)
+        assert first.wait(timeout=180) == 0
+        wait_for(lambda: "Indexed" in out.read_text(), 120, watcher)
+    finally:
+        first.send_signal(signal.SIGCONT)
+        first.kill()
+        first.wait()
+        if watcher is not None:
+            watcher.send_signal(signal.SIGINT)
+            watcher.wait(timeout=60)
+    busy = f"Another `assistant index` is writing to {folder.storage_dir}; wait for it to finish"
+    assert second.returncode == 1 and second.stderr.splitlines() == [f"error: {busy}"]
+    # The watcher said so once, waited, then synced what the first writer had committed.
+    assert err.read_text().splitlines() == [f"error: {busy}"] and watcher.returncode == 0
+    assert "(up to date)" in out.read_text()
+    assert "d.txt" in open_index(folder.storage_dir).documents

@@ -19,7 +19,7 @@ from assistant import REFUSAL, Assistant, AssistantConfig
 from assistant.cli import main as cli_main
 from assistant.config import MODES
 from index import IndexConfig, IndexMissingError
-from ui.app import SEARCHING, build_app, respond
+from ui.app import SEARCHING, STREAM_DELAY, build_app, respond
 from ui.rendering import NOTHING_CITED, context_after, context_before
 from ui.server import CONCURRENCY, launch, serve
 
@@ -219,9 +219,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(assistant: Assistant, auth: tuple[str, str] | None = None) -> Iterator[str]:
+def serving(
+    assistant: Assistant, auth: tuple[str, str] | None = None, stream_delay: float = STREAM_DELAY
+) -> Iterator[str]:
     """The real app launched as `serve` does, on a free loopback port; yields its URL."""
-    app = build_app(assistant)
+    app = build_app(assistant, stream_delay)
     port = free_port()
     launch(app, "127.0.0.1", port, auth, block=False)
     try:

@@ -42,6 +42,10 @@ ALLOWED_PREFIXES = (
     "/gradio_api/heartbeat/",
     "/gradio_api/run/",  # the app's own events without the queue (examples fill the box this way)
 )
+# The largest request body. Nothing is uploaded and a question is at most 2,000 characters, but
+# a pasted 100 KB one (JSON-escaped: up to 6 bytes a character) must still reach the chat and get
+# its "too long" message; beyond this a client could only make the server buffer its bytes.
+MAX_BODY_BYTES = 2**20
 # Names a browser on this machine uses for a loopback server. Checking the Host header stops
 # DNS rebinding: a page on attacker.example re-resolved to 127.0.0.1 sends its own name here.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -54,7 +58,7 @@ SECURITY_HEADERS = [
 
 
 class RouteGuard:
-    """Answer 404 outside the allowed routes, and 421 for unknown Host names when on loopback."""
+    """Refuse unknown routes (404), unknown Host names on loopback (421), big bodies (413)."""
 
     def __init__(self, app: ASGIApp, host_names: frozenset[str] | None = None):
         self.app = app
@@ -67,6 +71,8 @@ class RouteGuard:
                 return await _refuse(scope, send, 421, "Unknown host name")
             if not is_allowed_path(scope.get("path", "")):
                 return await _refuse(scope, send, 404, "Not found")
+            if scope["type"] == "http" and not _body_allowed(scope):
+                return await _refuse(scope, send, 413, "Request body too large or unsized")
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -89,6 +95,16 @@ def is_allowed_path(path: str) -> bool:
         return False
     trimmed = path.rstrip("/") or "/"
     return trimmed in ALLOWED_PATHS or path.startswith(ALLOWED_PREFIXES)
+
+
+def _body_allowed(scope: Scope) -> bool:
+    # A body must state its length (browsers and gradio_client do), so a chunked stream cannot
+    # slip past the limit; requests without a body (GET) send neither header.
+    headers = dict(scope.get("headers") or [])
+    if b"transfer-encoding" in headers:
+        return False
+    length = headers.get(b"content-length", b"0")
+    return length.isdigit() and int(length) <= MAX_BODY_BYTES
 
 
 def host_name(host_header: str) -> str:
