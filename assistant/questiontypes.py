@@ -27,7 +27,7 @@ _NUMBER_WORD = re.compile(
 _DATE = re.compile(rf"\d|\b({_MONTH}|{_DAY}|week|month|year)\b|({_MONTH}|{_DAY})", re.IGNORECASE)
 _AGE = re.compile(r"\b(aged?|\d+[- ]years?[- ]old)\b|उम्र|वर्षीय", re.IGNORECASE)
 _ASKS = {
-    "age": re.compile(r"\bhow old\b|\bwhat age\b|उम्र"),
+    "age": re.compile(r"\bhow old\b|\bage\b|उम्र"),
     "count": re.compile(r"\bhow (many|much)\b|\bwhat (percentage|share|number)\b|कितन"),
     "date": re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\bकब\b"),
 }
