@@ -69,7 +69,7 @@ def score_sentences(
                     float(cosine) if english else 0.0,
                     _coverage(weights, tokens),
                     _coverage(weights, (previous | title) - tokens),
-                    float(can_answer(sentence, kind)),
+                    float(can_answer(sentence, kind, query.text)),
                     hit.score,
                     0.0 if english else 1.0,
                 )

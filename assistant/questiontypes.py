@@ -26,34 +26,62 @@ _NUMBER_WORD = re.compile(
 )
 _DATE = re.compile(rf"\d|\b({_MONTH}|{_DAY}|week|month|year)\b|({_MONTH}|{_DAY})", re.IGNORECASE)
 _AGE = re.compile(r"\b(aged?|\d+[- ]years?[- ]old)\b|उम्र|वर्षीय", re.IGNORECASE)
+_PERCENT = re.compile(r"%|\bper ?cent\b|प्रतिशत|फीसदी")
+# Checked in this order: "what year" is a year before it is a date, "vote share" a percentage
+# before it is a count.
 _ASKS = {
     "age": re.compile(r"\bhow old\b|\bage\b|उम्र"),
-    "count": re.compile(r"\bhow (many|much)\b|\bwhat (percentage|share|number)\b|कितन"),
-    "date": re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\bकब\b"),
+    "year": re.compile(r"\b(which|what) year\b|किस (साल|वर्ष)"),
+    "percent": re.compile(r"\bvote share\b|\bpercentage\b|\bper ?cent\b|प्रतिशत|फीसदी"),
+    "count": re.compile(r"\bhow (many|much)\b|\bwhat (share|number)\b|कितन"),
+    "date": re.compile(
+        r"\bwhen\b|\b(what|which) (date|day|month)\b|\bकब\b|किस (तारीख|दिन|महीने|तिथि)"
+    ),
+    "name": re.compile(
+        r"\bwho(m|se)?\b|\bname of\b|\bwhere\b|\b(which|what) (city|place|constituency|seat|"
+        r"district|state|newspaper|channel|team|country)\b"
+    ),
 }
+# A capitalized word inside a sentence: a name, unless the question already holds it. All-caps
+# words are left out: they are mostly party and body abbreviations (BSP, AICC), not people.
+_NAME = re.compile(r"(?<=\S )[A-Z][a-z]+")
+_CALENDAR = re.compile(rf"^({_MONTH}|{_DAY})$", re.IGNORECASE)
 
 
 def asked_type(question: str) -> str | None:
-    """'age', 'count' or 'date' when the question plainly asks for one, else None."""
+    """The kind of fact the question plainly asks for ('age', 'count', 'name'...), or None."""
     lowered = question.lower()
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(lowered)), None)
 
 
-def can_answer(sentence: str, kind: str | None) -> bool:
-    """Whether the sentence holds something of the asked kind (always True when none is asked)."""
+def can_answer(sentence: str, kind: str | None, question: str = "") -> bool:
+    """Whether the sentence holds a fact of the asked kind that the question does not hold."""
     if kind == "age":
         return bool(_AGE.search(sentence))
+    if kind == "year":
+        asked = {n.rstrip(",.") for n in _DIGITS.findall(question)}
+        found = {n.rstrip(",.") for n in _DIGITS.findall(sentence)}
+        return any(_YEAR.match(n) for n in found - asked)
+    if kind == "percent":
+        return bool(_PERCENT.search(sentence))
     if kind == "count":
-        return _has_count(sentence)
+        return _has_count(sentence, question)
+    if kind == "name":
+        asked = {word.lower() for word in re.findall(r"\w+", question)}
+        names = (name for name in _NAME.findall(sentence) if not _CALENDAR.match(name))
+        return any(name.lower() not in asked for name in names)
     if kind == "date":
         return bool(_DATE.search(sentence))
     return True
 
 
-def _has_count(sentence: str) -> bool:
-    """A number that is neither a year nor the day of a month, or a number word."""
+def _has_count(sentence: str, question: str) -> bool:
+    """A number that is neither a year, the day of a month nor in the question; or a number word."""
+    asked = {n.rstrip(",.") for n in _DIGITS.findall(question)}
     for match in _DIGITS.finditer(sentence):
         number = match.group().rstrip(",.")
+        if number in asked:
+            continue
         before = sentence[max(0, match.start() - 12) : match.start()]
         after = sentence[match.end() : match.end() + 12]
         is_date = _MONTH_NEAR.search(before) or _MONTH_NEAR.search(after)
