@@ -29,7 +29,7 @@ def test_asked_type(question: str, kind: str | None) -> None:
 def test_a_name_must_be_one_the_question_does_not_hold() -> None:
     question = "What was the name of the BSP candidate who lost the Rajya Sabha election?"
     kind = asked_type(question)
-    assert not can_answer("In the Rajya Sabha polls, the BSP candidate lost to BJP.", kind, question)
+    assert not can_answer("In the Rajya Sabha polls, the BSP nominee lost.", kind, question)
     assert can_answer("The BSP fielded Bhimrao Ambedkar in the Rajya Sabha polls.", kind, question)
     # A month is not a name.
     assert not can_answer("The polls were held in March and the BSP lost.", kind, question)
