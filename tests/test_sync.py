@@ -145,6 +145,8 @@ def test_watch_follows_edits_and_stops_cleanly(
         (folder.documents_dir / "b.txt").unlink()
         wait_for(lambda: current_generation_name(folder.storage_dir) != second, 60, watcher)
         assert "b.txt" not in open_index(folder.storage_dir).documents
+        # The pointer moves before the report is printed: stop only once it is out.
+        wait_for(lambda: log.read_text().count("Indexed ") >= 3, 60, watcher)
     finally:
         watcher.send_signal(stop)
         _, err = watcher.communicate(timeout=60)
