@@ -307,6 +307,28 @@ def test_beir_set_end_to_end_compares_three_retrievers(
     assert (home / "db" / "CURRENT").read_text() == generation
 
 
+def test_llama_index_dataset_end_to_end_prints_the_json_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "qa.json"
+    dataset = {
+        "queries": {q: text for q, text, _ in QUERIES},
+        "corpus": {f"node-{d}": f"{t}. {x}" for d, t, x in CORPUS},
+        "relevant_docs": {q: [f"node-{q[2:]}"] for q, _, _ in QUERIES},
+        "mode": "text",
+    }
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    out = tmp_path / "out"
+    args = eval_args(str(path), "--retrievers", "bm25,hybrid", "--out", str(out), "--json")
+    assert run(args, tmp_path / "unused") == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["format"], printed["questions"], printed["judged"]) == ("llama-index", 5, 5)
+    assert list(printed["retrievers"]) == ["bm25", "hybrid"]
+    assert printed["retrievers"]["bm25"]["Hit@1"] == 1.0  # each query names its document
+    assert printed["answers"] == {}  # the format carries no gold answers
+    assert printed == json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
 def test_project_questions_over_the_documents_index(tmp_path: Path, storage_dir: Path) -> None:
     gold = str(QUESTIONS / "documents-gold.jsonl")
     # The second half holds answerable questions (12) and all the unanswerable ones (12).

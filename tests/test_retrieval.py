@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.retrieval import prepare_query, retrieve
+from assistant.retrieval import WEIGHTS, prepare_query, retrieve
 
 A000, A001, A003, A004 = (
     "000_b5ed93c4b23e3d48.txt",
@@ -83,10 +83,13 @@ def test_each_mode_uses_only_its_retrievers(assistant: Assistant, mode: str) -> 
     elif mode == "bm25":
         assert all(hit.score == hit.bm25 for hit in hits)
     else:
-        # English question over English text: both signals count.
+        # English question over English text: every signal counts, the phonetic one included.
         for hit in hits:
-            assert min(hit.dense, hit.bm25) <= hit.score <= max(hit.dense, hit.bm25)
-        assert any(hit.dense > 0 for hit in hits) and any(hit.bm25 > 0 for hit in hits)
+            language = str(assistant.index.chunk_languages[hit.chunk_id])
+            dense, bm25, sounds = WEIGHTS[query.language, language]
+            expected = dense * hit.dense + bm25 * hit.bm25 + sounds * hit.phonetic
+            assert hit.score == pytest.approx(expected, abs=1e-6)
+        assert all(any(getattr(hit, s) > 0 for hit in hits) for s in ("dense", "bm25", "phonetic"))
 
 
 @pytest.mark.parametrize("top_k", [1, 3, 10])
