@@ -142,6 +142,7 @@ def _previous_index(config: IndexConfig) -> StoredIndex | None:
             previous = remembered[2]
         else:
             previous = open_index(config.storage_dir)
+            previous.recall_tokens(generation)
             _written[key] = (generation.name, signature, previous)
     except IndexCorruptError as problem:
         log.warning("Not reusing the stored index (%s); indexing everything again", problem)

@@ -8,10 +8,12 @@ ordinary bm25s.BM25 (same Lucene formulas, same files), so retrieval and loading
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,7 @@ _ids: dict[str, int] = {}
 _bags: dict[str, tuple[Bag, Bag]] = {}
 _MAX_TOKENS = 2_000_000
 _MAX_TEXTS = 200_000
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,48 @@ def remember_tokens(texts: Iterable[str]) -> None:
     """Tokenize texts now, so that the next lexical_index over them only counts."""
     for text in texts:
         _bags_of(text)
+
+
+def tokenizer_fingerprint() -> str:
+    """A hash of the tokenizing code: saved token counts are reused only by the same code."""
+    # Not TOKENIZER_VERSION alone: a change that forgot to bump it must not leave stale tokens.
+    from index import tokenizing, transliteration
+
+    digest = hashlib.sha256()
+    for module_file in (tokenizing.__file__, transliteration.__file__, __file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def saved_bags(texts: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """These texts' token counts as flat arrays (for np.savez) and the token table they index."""
+    pairs = [_bags_of(text) for text in texts]
+    arrays = {}
+    for kind, bags in (("words", [w for w, _ in pairs]), ("sounds", [s for _, s in pairs])):
+        arrays[f"{kind}_ids"] = np.concatenate([b.ids for b in bags] or [_NONE]).astype(np.int32)
+        arrays[f"{kind}_counts"] = np.concatenate([b.counts for b in bags] or [_NONE])
+        arrays[f"{kind}_sizes"] = np.array([len(b.ids) for b in bags], dtype=np.int64)
+        arrays[f"{kind}_lengths"] = np.array([b.length for b in bags], dtype=np.int64)
+    return arrays, list(_ids)  # the whole table: cheaper than renumbering the tokens used
+
+
+def restore_bags(texts: list[str], vocabulary: list[str], arrays: Mapping[str, Any]) -> None:
+    """Remember saved token counts of these texts, so that lexical_index only counts them."""
+    table = np.array([_ids.setdefault(token, len(_ids)) for token in vocabulary], dtype=np.int64)
+    kinds = []
+    for kind in ("words", "sounds"):
+        ids, counts = table[arrays[f"{kind}_ids"]], arrays[f"{kind}_counts"]
+        sizes = arrays[f"{kind}_sizes"].tolist()
+        ends = np.cumsum(sizes).tolist()
+        lengths = arrays[f"{kind}_lengths"].tolist()
+        kinds.append(
+            [
+                Bag(ids[end - size : end], counts[end - size : end], length)
+                for size, end, length in zip(sizes, ends, lengths, strict=True)
+            ]
+        )
+    for text, words, sounds in zip(texts, *kinds, strict=True):
+        _bags.setdefault(text, (words, sounds))
 
 
 def _bags_of(text: str) -> tuple[Bag, Bag]:

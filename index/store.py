@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,18 @@ from typing import Any
 import numpy as np
 
 from index.chunking import Chunk
-from index.lexical import BM25_B, BM25_K1, lexical_index
+from index.lexical import (
+    BM25_B,
+    BM25_K1,
+    lexical_index,
+    restore_bags,
+    saved_bags,
+    tokenizer_fingerprint,
+)
 from index.loading import SourceDocument
 from index.storage import IndexCorruptError, current_generation, read_manifest, write_json
 
+log = logging.getLogger(__name__)
 __all__ = ["BM25_B", "BM25_K1", "StoredIndex", "dense_index", "lexical_index", "open_index"]
 
 
@@ -63,6 +72,25 @@ class StoredIndex:
         np.save(directory / "sentences.npy", self.sentence_vectors, allow_pickle=False)
         self.bm25.save(str(directory / "bm25"), show_progress=False)
         self.phonetic.save(str(directory / "phonetic"), show_progress=False)
+        # Token counts, so the next sync in a new process need not tokenize unchanged chunks.
+        arrays, vocabulary = saved_bags([self.chunk_text(i) for i in range(len(self.chunks))])
+        np.savez(directory / "tokens.npz", allow_pickle=False, **arrays)
+        write_json(
+            directory / "tokens.json",
+            {"fingerprint": tokenizer_fingerprint(), "vocabulary": vocabulary},
+        )
+
+    def recall_tokens(self, generation: Path) -> None:
+        """Hand the token counts saved in this generation to the next lexical_index."""
+        # Only a speed-up: any problem means tokenizing again, never losing the stored vectors.
+        try:
+            saved = json.loads((generation / "tokens.json").read_text(encoding="utf-8"))
+            if saved["fingerprint"] == tokenizer_fingerprint():
+                texts = [self.chunk_text(i) for i in range(len(self.chunks))]
+                with np.load(generation / "tokens.npz", allow_pickle=False) as arrays:
+                    restore_bags(texts, saved["vocabulary"], arrays)
+        except (OSError, ValueError, KeyError, IndexError) as problem:
+            log.info("Tokenizing again: saved token counts unusable (%s)", problem)
 
 
 def open_index(storage_dir: Path) -> StoredIndex:

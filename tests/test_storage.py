@@ -23,6 +23,7 @@ from index import (
     build_index,
     chunk_document,
     chunking,
+    lexical,
     load_documents,
     open_index,
 )
@@ -337,3 +338,26 @@ def test_generations_are_kept_while_the_pointer_is_broken(small: IndexConfig) ->
     report = build_index(small)
     assert not report.up_to_date and not current.exists()  # replaced by a committed build
     assert open_index(small.storage_dir).chunk_vectors.ntotal == report.chunks
+
+
+def test_saved_token_counts_give_the_bm25_that_tokenizing_gives(
+    small: IndexConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = open_index(small.storage_dir)
+    texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]
+    # As in a new process: empty token caches, filled only from the saved counts.
+    monkeypatch.setattr(lexical, "_ids", {})
+    monkeypatch.setattr(lexical, "_bags", {})
+    stored.recall_tokens(generation_of(small.storage_dir))
+    assert set(lexical._bags) == set(texts)
+    monkeypatch.setattr(lexical, "tokenize", lambda text: pytest.fail("tokenized again"))
+    recalled = lexical.lexical_index(texts)
+    monkeypatch.undo()
+    monkeypatch.setattr(lexical, "_ids", {})
+    monkeypatch.setattr(lexical, "_bags", {})
+    fresh = lexical.lexical_index(texts)
+    assert recalled[2] == fresh[2]
+    for old, new in zip(recalled[:2], fresh[:2], strict=True):
+        assert old.vocab_dict.keys() == new.vocab_dict.keys()
+        for token in [t for t in new.vocab_dict if t]:  # every token scores every chunk alike
+            assert np.allclose(old.get_scores([token]), new.get_scores([token]))
