@@ -81,7 +81,9 @@ def saved_bags(texts: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
     arrays = {}
     for kind, bags in (("words", [w for w, _ in pairs]), ("sounds", [s for _, s in pairs])):
         arrays[f"{kind}_ids"] = np.concatenate([b.ids for b in bags] or [_NONE]).astype(np.int32)
-        arrays[f"{kind}_counts"] = np.concatenate([b.counts for b in bags] or [_NONE])
+        counts = np.concatenate([b.counts for b in bags] or [_NONE])
+        # Counts are small (a chunk repeats a token a few times): one byte each, not eight.
+        arrays[f"{kind}_counts"] = counts.astype(np.min_scalar_type(int(counts.max(initial=0))))
         arrays[f"{kind}_sizes"] = np.array([len(b.ids) for b in bags], dtype=np.int64)
         arrays[f"{kind}_lengths"] = np.array([b.length for b in bags], dtype=np.int64)
     return arrays, list(_ids)  # the whole table: cheaper than renumbering the tokens used
