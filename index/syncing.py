@@ -52,7 +52,7 @@ def keep_unreadable(
             outcome = replace(
                 outcome, status="kept", reason=f"{outcome.reason}; kept the version indexed before"
             )
-            log.warning("Kept the stored version of %s: %s", outcome.source, outcome.reason)
+            log.info("Kept the stored version of %s: %s", outcome.source, outcome.reason)
             documents.append(stored)
         outcomes.append(outcome)
     return documents, outcomes

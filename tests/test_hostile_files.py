@@ -258,9 +258,6 @@ def test_a_pipe_and_a_link_to_a_device_are_skipped_without_reading(indexed: Inde
     assert sorted(open_index(indexed.storage_dir).documents) == sorted([*GOOD, "new.txt"])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="index/syncing.py also logs 'WARNING: Kept ...' (should be log.info)"
-)
 def test_a_kept_file_gets_one_line_in_a_real_run(indexed: IndexConfig) -> None:
     (indexed.documents_dir / "budget.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(200))
     result = run_index(indexed)

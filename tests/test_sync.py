@@ -231,3 +231,14 @@ def test_a_running_indexer_makes_a_second_exit_and_a_watcher_wait(
     assert err.read_text().splitlines() == [f"error: {busy}"] and watcher.returncode == 0
     assert "(up to date)" in out.read_text()
     assert "d.txt" in open_index(folder.storage_dir).documents
+
+
+def test_a_copy_added_before_an_indexed_file_leaves_its_citations_alone(
+    folder: IndexConfig,
+) -> None:
+    # "0-copy.txt" sorts before "b.txt": without the stored hashes it would take b's place.
+    (folder.documents_dir / "0-copy.txt").write_text(TEXTS["b.txt"])
+    report = build_index(folder)
+    outcomes = {o.source: (o.status, o.reason) for o in report.outcomes}
+    assert outcomes["0-copy.txt"] == ("duplicate", "duplicate of b.txt")
+    assert set(open_index(folder.storage_dir).documents) == set(TEXTS)
