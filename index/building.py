@@ -63,8 +63,8 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
     started = time.perf_counter()
     with writer_lock(config.storage_dir):
         previous = _previous_index(config)
-        stored = {s: d.sha256 for s, d in previous.documents.items()} if previous else None
-        loaded = load_documents(config, stored)
+        held = {s: d.sha256 for s, d in previous.documents.items()} if previous else None
+        loaded = load_documents(config, held)
         documents, outcomes = keep_unreadable(loaded, previous)
         changes = compare(previous, documents)
         if (
