@@ -88,9 +88,7 @@ def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None
     keeper: dict[str, str] = {}
     for document in (d for d in seen if isinstance(d, SourceDocument)):
         if document.sha256 not in keeper or stored.get(document.source) == document.sha256:
-            keeper.setdefault(document.sha256, document.source)
-            if stored.get(document.source) == document.sha256:
-                keeper[document.sha256] = document.source
+            keeper[document.sha256] = document.source
     documents = [d for d in seen if isinstance(d, SourceDocument) and keeper[d.sha256] == d.source]
     outcomes = [
         entry if isinstance(entry, FileOutcome) else _outcome(entry, keeper) for entry in seen
