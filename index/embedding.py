@@ -71,6 +71,9 @@ def _encoder(model_path: str) -> tuple[Any, Any]:
         import onnxruntime
         from tokenizers import Tokenizer
     except ImportError as error:
+        # onnxruntime re-raises a Ctrl-C that lands inside its import as an ImportError.
+        if isinstance(error.__cause__, KeyboardInterrupt):
+            raise KeyboardInterrupt from error
         raise RuntimeError("onnxruntime is missing: pip install onnxruntime onnx") from error
     folder = _export_dir(model_path)
     if not (folder / "model.onnx").is_file():

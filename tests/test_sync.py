@@ -194,6 +194,34 @@ def holds_lock(pid: int) -> bool:
     return any(line.split()[4] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
 
 
+def test_ctrl_c_during_the_model_import_stops_the_watcher_instead_of_blaming_the_install(
+    folder: IndexConfig, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import builtins
+
+    from index import embedding
+
+    real_import = builtins.__import__
+
+    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+        if name == "onnxruntime":  # what onnxruntime raises when Ctrl-C lands in its import
+            raise ImportError("interrupted") from KeyboardInterrupt()
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    embedding._encoder.cache_clear()
+    embedding.dimension_of.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    try:
+        argv = ["index", str(folder.documents_dir), "--storage", str(folder.storage_dir)]
+        code = main([*argv, "--watch", "--interval", "0.01"])
+    finally:
+        monkeypatch.undo()
+        embedding._encoder.cache_clear()
+        embedding.dimension_of.cache_clear()
+    out, err = capsys.readouterr()
+    assert code == 0 and "Stopped watching." in out and "onnxruntime is missing" not in err
+
+
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
 def test_a_running_indexer_makes_a_second_exit_and_a_watcher_wait(
     folder: IndexConfig, tmp_path: Path
