@@ -7,35 +7,41 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from index import chunking
-from index.chunking import Chunk, chunk_document
+from index.chunking import Chunk
 from index.config import IndexConfig
 from index.embedding import dimension_of, embed
-from index.lexical import remember_tokens
+from index.lexical import TokenTable, count_tokens
 from index.loading import FileOutcome, SourceDocument, load_documents
 from index.storage import (
+    GenerationWriter,
     IndexCorruptError,
     commit,
     current_generation,
-    fsync_tree,
-    new_generation_dir,
+    json_bytes,
+    load_manifest,
     writer_lock,
 )
-from index.store import StoredIndex, dense_index, lexical_index, open_index
-from index.syncing import SyncChanges, compare, keep_unreadable
-from index.vectors import build_vectors
+from index.store import SavedIndex, save_index
+from index.syncing import (
+    SyncChanges,
+    carry_chunks,
+    chunker_fingerprint,
+    compare,
+    file_stats,
+    keep_unreadable,
+    unchanged_files,
+)
+from index.vectors import BuildVectors, build_vectors
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-# The index this process wrote last, by storage folder, with its files' sizes and times: while
-# CURRENT names it and no file was touched, the next sync (--watch) need not read it back.
-_written: dict[Path, tuple[str, tuple[object, ...], StoredIndex]] = {}
-# Chunk spans by file content and chunker settings, oldest first, bounded for a long --watch.
-_chunked: dict[tuple[object, ...], list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
-_CHUNKED_MAX = 100_000
+# The index this process wrote or read last, by storage folder, with its files' sizes and times:
+# while CURRENT names it and no file was touched, the next sync (--watch) need not read it back.
+_written: dict[Path, tuple[str, tuple[object, ...], SavedIndex]] = {}
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class BuildReport:
     embedded_texts: int  # distinct chunk and sentence texts sent to the model
     reused_documents: int
     up_to_date: bool
+    read_files: int  # files read; the others kept the size and times they were indexed with
 
     def count(self, status: str) -> int:
         """How many files ended with this status (indexed, skipped, duplicate, kept)."""
@@ -62,45 +69,45 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
     """Bring the stored index in line with config.documents_dir, embedding only new text."""
     started = time.perf_counter()
     with writer_lock(config.storage_dir):
+        scanned_ns = time.time_ns()  # before any file is looked at (syncing.unchanged_files)
         previous = _previous_index(config)
         held = {s: d.sha256 for s, d in previous.documents.items()} if previous else None
-        loaded = load_documents(config, held)
+        loaded = load_documents(config, held, unchanged_files(previous))
         documents, outcomes = keep_unreadable(loaded, previous)
-        changes = compare(previous, documents)
-        if (
-            previous is not None
-            and previous.manifest.get("settings") == config.settings()
-            and {d.source: d for d in documents} == previous.documents
-        ):
+        stats = file_stats(scanned_ns, documents, loaded.keys)
+        if previous is not None and _up_to_date(previous, documents, config):
+            _record_file_stats(config, previous, stats)
+            count = int(previous.manifest["counts"]["chunks"])  # verified, so not parsed again
             return BuildReport(
                 documents=len(documents),
-                chunks=len(previous.chunks),
+                chunks=count,
                 seconds=time.perf_counter() - started,
                 outcomes=outcomes,
-                changes=changes,
-                reused_chunks=len(previous.chunks),
+                changes=compare(previous, documents),
+                reused_chunks=count,
                 embedded_chunks=0,
                 embedded_texts=0,
                 reused_documents=len(documents),
                 up_to_date=True,
+                read_files=len(loaded.read),
             )
-        chunks = [chunk for document in documents for chunk in _chunks_of(document, config)]
+        previous = _with_vectors(previous)
+        changes = compare(previous, documents)
+        chunks, carried = carry_chunks(documents, previous, config)
         texts = {d.source: d.text for d in documents}
         vectors = build_vectors(
-            texts, chunks, previous, lambda batch: _embed_batched(config, batch, progress)
+            texts, chunks, carried, previous, lambda batch: _embed_batched(config, batch, progress)
         )
-        stored = _assemble(documents, chunks, vectors.chunks, vectors.sentences)
-        building = new_generation_dir(config.storage_dir)
-        stored.save(building)
-        fsync_tree(building)
-        manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
-        generation = commit(config.storage_dir, building, manifest)
-        stored.manifest = manifest
-        signature = _stat_signature(generation)
-        _written[config.storage_dir.resolve()] = (generation.name, signature, stored)
+        saved_tokens = previous.tokens if previous is not None else None
+        chunk_texts = [texts[c.source][c.start : c.end] for c in chunks]
+        tokens = count_tokens(
+            chunk_texts, saved_tokens, vectors.chunk_rows if saved_tokens else None
+        )
+        _store(config, documents, chunks, vectors, tokens, stats)
     seconds = time.perf_counter() - started
     log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
-    embedded_sources = {c.source for c, new in zip(chunks, vectors.fresh_mask, strict=True) if new}
+    fresh = vectors.chunk_rows < 0
+    embedded_sources = {c.source for c, new in zip(chunks, fresh.tolist(), strict=True) if new}
     return BuildReport(
         documents=len(documents),
         chunks=len(chunks),
@@ -112,27 +119,84 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         embedded_texts=vectors.embedded_texts,
         reused_documents=len(documents) - len(embedded_sources),
         up_to_date=False,
+        read_files=len(loaded.read),
     )
 
 
-def _chunks_of(document: SourceDocument, config: IndexConfig) -> list[Chunk]:
-    """Chunk a document, or recall how the same bytes were chunked with the same settings."""
-    # Splitting every document again would cost a tenth of a one-file sync at 10,000 chunks.
-    key = (
-        document.sha256,
-        document.source.rpartition(".")[2],
-        config.chunk_chars,
-        chunking.MAX_SENTENCE_CHARS,
+def _store(
+    config: IndexConfig,
+    documents: list[SourceDocument],
+    chunks: list[Chunk],
+    vectors: BuildVectors,
+    tokens: TokenTable,
+    stats: dict[str, Any],
+) -> None:
+    """Write and commit a new generation, and keep it in memory for the next sync (--watch)."""
+    writer = GenerationWriter(config.storage_dir)
+    save_index(writer, documents, chunks, (vectors.chunks, vectors.sentences), tokens, stats)
+    manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
+    generation = commit(config.storage_dir, writer, manifest)
+    written = SavedIndex(
+        generation,
+        load_manifest(generation),
+        documents={d.source: d for d in documents},
+        chunks=chunks,
+        chunk_matrix=vectors.chunks,
+        sentence_vectors=vectors.sentences,
+        file_stats=stats,
+        tokens=tokens,
+        verified=True,
     )
-    if key not in _chunked:
-        spans = chunk_document("", document.text, config.chunk_chars)
-        _chunked[key] = [(c.start, c.end, c.sentences) for c in spans]
-        while len(_chunked) > _CHUNKED_MAX:
-            _chunked.pop(next(iter(_chunked)))
-    return [Chunk(document.source, *span) for span in _chunked[key]]
+    _remember(config, generation, written)
 
 
-def _previous_index(config: IndexConfig) -> StoredIndex | None:
+def _up_to_date(previous: SavedIndex, documents: list[SourceDocument], config: IndexConfig) -> bool:
+    """Same settings and documents, and every stored file intact (this sync read only some)."""
+    same = (
+        previous.manifest.get("settings") == config.settings()
+        and {d.source: d for d in documents} == previous.documents
+    )
+    try:
+        return same and previous.verified
+    except IndexCorruptError as problem:
+        log.warning("Not reusing the stored index (%s); indexing everything again", problem)
+        return False
+
+
+def _record_file_stats(config: IndexConfig, previous: SavedIndex, stats: dict[str, Any]) -> None:
+    """If file keys moved, commit the same index with the new ones, its other files hard-linked.
+
+    Files touched or copied back with the same bytes, or last read by an older version, would
+    otherwise be read again by every sync until some document changes.
+    """
+    if stats == {**previous.file_stats, "scanned_ns": stats["scanned_ns"]}:
+        return
+    writer = GenerationWriter(config.storage_dir)
+    for name, checksum in previous.manifest["files"].items():
+        if name != "file_stats.json":  # all verified by _up_to_date
+            writer.link(name, previous.generation / name, checksum)
+    writer.write("file_stats.json", json_bytes(stats))
+    kept = {k: v for k, v in previous.manifest.items() if k not in ("files", "format")}
+    generation = commit(config.storage_dir, writer, kept)
+    parts = {k: v for k, v in vars(previous).items() if k not in ("generation", "manifest")}
+    recorded = SavedIndex(generation, load_manifest(generation), **{**parts, "file_stats": stats})
+    _remember(config, generation, recorded)
+
+
+def _with_vectors(previous: SavedIndex | None) -> SavedIndex | None:
+    """The previous index with the parts a changing sync reuses read now, or None if damaged."""
+    if previous is None:
+        return None
+    try:
+        previous.read("chunks", "chunk_matrix", "sentence_vectors", "tokens")
+    except Exception as problem:  # damaged or from another layout: embed everything again
+        log.warning("Not reusing the stored index (%s); indexing everything again", problem)
+        _written.pop(previous.generation.parent.resolve(), None)
+        return None
+    return previous
+
+
+def _previous_index(config: IndexConfig) -> SavedIndex | None:
     """The current index when readable and embedded with the same model, else None."""
     key = config.storage_dir.resolve()
     try:
@@ -142,8 +206,8 @@ def _previous_index(config: IndexConfig) -> StoredIndex | None:
         if remembered and remembered[:2] == (generation.name, signature):
             previous = remembered[2]
         else:
-            previous = open_index(config.storage_dir)
-            previous.recall_tokens(generation)
+            previous = SavedIndex(generation, load_manifest(generation))
+            previous.read("documents", "file_stats")
             _written[key] = (generation.name, signature, previous)
     except IndexCorruptError as problem:
         log.warning("Not reusing the stored index (%s); indexing everything again", problem)
@@ -156,12 +220,16 @@ def _previous_index(config: IndexConfig) -> StoredIndex | None:
 
 
 def prepare_next_sync(config: IndexConfig) -> None:
-    """Load the model and tokenize stored chunks ahead, so the first edit --watch sees is fast."""
+    """Load the model and the stored parts a sync reuses ahead, so --watch meets an edit fast."""
     dimension_of(config.model_path)
     remembered = _written.get(config.storage_dir.resolve())
     if remembered:
-        stored = remembered[2]
-        remember_tokens(stored.chunk_text(i) for i in range(len(stored.chunks)))
+        _with_vectors(remembered[2])
+
+
+def _remember(config: IndexConfig, generation: Path, saved: SavedIndex) -> None:
+    signature = _stat_signature(generation)
+    _written[config.storage_dir.resolve()] = (generation.name, signature, saved)
 
 
 def _stat_signature(generation: Path) -> tuple[object, ...]:
@@ -183,30 +251,12 @@ def _embed_batched(config: IndexConfig, texts: list[str], progress: Progress | N
     return np.concatenate(parts) if parts else np.zeros((0, dimension), dtype=np.float32)
 
 
-def _assemble(
-    documents: list[SourceDocument],
-    chunks: list[Chunk],
-    chunk_vectors: np.ndarray,
-    sentence_vectors: np.ndarray,
-) -> StoredIndex:
-    texts = {d.source: d.text for d in documents}
-    bm25, phonetic, idf = lexical_index([texts[c.source][c.start : c.end] for c in chunks])
-    return StoredIndex(
-        documents={d.source: d for d in documents},
-        chunks=chunks,
-        chunk_vectors=dense_index(chunk_vectors),
-        sentence_vectors=sentence_vectors,
-        bm25=bm25,
-        phonetic=phonetic,
-        idf=idf,
-    )
-
-
 def _manifest(
     config: IndexConfig, documents: list[SourceDocument], chunks: list[Chunk], dimension: int
 ) -> dict[str, object]:
     return {
         "settings": config.settings(),
+        "chunker": chunker_fingerprint(config),
         "dimension": dimension,
         "metric": "inner_product",
         "normalized": True,

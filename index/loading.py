@@ -12,9 +12,11 @@ from pathlib import Path
 
 from index.config import ENV_PREFIX, IndexConfig
 from index.decoding import UnreadableFile, clean_text, decode_bytes
-from index.metadata import file_date, language_of, split_date_marker, title_of
+from index.metadata import language_of, modified_date, split_date_marker, title_of
 
 log = logging.getLogger(__name__)
+# Size, modification time, inode and change time (ns): an edit, copy or replace changes one.
+FileKey = tuple[int, int, int, int]
 # Decoded text by file content (SHA-256), oldest first; bounded so a long --watch stays small.
 _decoded: dict[tuple[str, str, str], tuple[str | None, str, str, str]] = {}
 _DECODED_MAX = 20_000
@@ -53,6 +55,8 @@ class LoadResult:
 
     documents: list[SourceDocument]
     outcomes: list[FileOutcome]
+    keys: dict[str, FileKey]  # by source, for every file that loaded, taken before reading it
+    read: set[str]  # sources whose bytes were read (the others matched a stored key)
 
 
 class FileVanished(UnreadableFile):
@@ -63,11 +67,16 @@ class DocumentsFolderError(Exception):
     """The documents folder is missing, not a folder, or holds nothing to index."""
 
 
-def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None) -> LoadResult:
+def load_documents(
+    config: IndexConfig,
+    indexed: Mapping[str, str] | None = None,
+    unchanged: Mapping[str, tuple[FileKey, SourceDocument]] | None = None,
+) -> LoadResult:
     """Load every supported file under the documents folder; bad files are skipped with a reason.
 
     Of files with the same bytes one is indexed: the one `indexed` (source -> SHA-256 of what is
     stored) already holds, so citations keep their source; else the first in folder order.
+    A file whose key equals its `unchanged` entry is not read: that entry's document is used.
     """
     folder = config.documents_dir
     if not folder.is_dir():
@@ -75,11 +84,17 @@ def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None
             f"Documents folder {folder} does not exist: create it and add files"
         )
     stored = indexed or {}
+    reusable = unchanged or {}
     seen: list[SourceDocument | FileOutcome] = []
+    keys: dict[str, FileKey] = {}
+    read: set[str] = set()
     for path in _walk(folder):
         source = path.relative_to(folder).as_posix()
         try:
-            seen.append(_load_file(path, source, config))
+            document, keys[source] = _load_file(path, source, config, reusable.get(source))
+            seen.append(document)
+            if source not in reusable or document is not reusable[source][1]:
+                read.add(source)
         except UnreadableFile as problem:
             # Info, not warning: the caller reports the ledger, and a CLI would say it twice.
             log.info("Skipped %s: %s", source, problem)
@@ -97,7 +112,17 @@ def load_documents(config: IndexConfig, indexed: Mapping[str, str] | None = None
         raise DocumentsFolderError(
             f"No readable documents in {folder}: add .txt, .md, .html, .pdf or .docx files"
         )
-    return LoadResult(documents, outcomes)
+    return LoadResult(documents, outcomes, keys, read)
+
+
+def reader_fingerprint() -> str:
+    """A hash of the code that turns files into documents: only it may reuse the texts it stored."""
+    from index import decoding, metadata
+
+    digest = hashlib.sha256()
+    for module_file in (__file__, decoding.__file__, metadata.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _outcome(document: SourceDocument, keeper: dict[str, str]) -> FileOutcome:
@@ -119,7 +144,12 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
+def _load_file(
+    path: Path,
+    source: str,
+    config: IndexConfig,
+    unchanged: tuple[FileKey, SourceDocument] | None = None,
+) -> tuple[SourceDocument, FileKey]:
     suffix = path.suffix.lower()
     if path.is_dir():
         raise UnreadableFile("is a link to a folder; links to folders are not followed")
@@ -136,21 +166,25 @@ def _load_file(path: Path, source: str, config: IndexConfig) -> SourceDocument:
                 f"is {size / 2**20:.1f} MB, over the {config.max_file_bytes / 2**20:g} MB limit "
                 f"(raise it with {ENV_PREFIX}MAX_FILE_MB)"
             )
+        # Taken before reading: a write after it changes the key, so the next sync reads again.
+        key = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+        if unchanged is not None and unchanged[0] == key:
+            return unchanged[1], key  # same file as when it was indexed (syncing.py)
         data = path.read_bytes()
-        date = file_date(path)
     except FileNotFoundError:
         raise FileVanished("disappeared while indexing") from None
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
     sha256 = hashlib.sha256(data).hexdigest()
     # Re-decoding every unchanged file on each sync would dominate a one-file change (--watch).
-    key = (sha256, suffix, path.stem)
-    if key not in _decoded:
-        _decoded[key] = _decode(path, data)
+    decoded_key = (sha256, suffix, path.stem)
+    if decoded_key not in _decoded:
+        _decoded[decoded_key] = _decode(path, data)
         while len(_decoded) > _DECODED_MAX:
             _decoded.pop(next(iter(_decoded)))
-    marker_date, text, title, language = _decoded[key]
-    return SourceDocument(source, title, marker_date or date, language, text, sha256)
+    marker_date, text, title, language = _decoded[decoded_key]
+    date = marker_date or modified_date(info.st_mtime)
+    return SourceDocument(source, title, date, language, text, sha256), key
 
 
 def _decode(path: Path, data: bytes) -> tuple[str | None, str, str, str]:

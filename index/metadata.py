@@ -27,7 +27,12 @@ def split_date_marker(text: str) -> tuple[str | None, str]:
 
 def file_date(path: Path) -> str:
     """The file's modification date, used when the text carries no date marker."""
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
+    return modified_date(path.stat().st_mtime)
+
+
+def modified_date(mtime: float) -> str:
+    """The UTC date of a modification time in seconds since the epoch."""
+    return datetime.fromtimestamp(mtime, tz=UTC).date().isoformat()
 
 
 def title_of(text: str, fallback: str) -> str:

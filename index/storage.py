@@ -53,16 +53,53 @@ def writer_lock(storage_dir: Path) -> Iterator[None]:
         yield
 
 
-def new_generation_dir(storage_dir: Path) -> Path:
-    """A fresh hidden directory to write into; it becomes visible only through commit()."""
-    path = storage_dir / f".building-{uuid.uuid4().hex[:12]}"
-    path.mkdir(parents=True)
-    return path
+class GenerationWriter:
+    """A new generation being written: each file fsynced as it lands, its SHA-256 noted on the way.
+
+    Hashing the bytes in memory spares reading the whole generation back before the commit.
+    """
+
+    def __init__(self, storage_dir: Path) -> None:
+        self.storage_dir = storage_dir
+        # Hidden until commit() renames it; a killed writer leaves debris that the lock clears.
+        self.directory = storage_dir / f".building-{uuid.uuid4().hex[:12]}"
+        self.directory.mkdir(parents=True)
+        self.checksums: dict[str, str] = {}
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write one file (a name like "bm25/vocab.index.json") and flush it to disk."""
+        path = self.directory / name
+        path.parent.mkdir(exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.checksums[name] = hashlib.sha256(data).hexdigest()
+
+    def link(self, name: str, source: Path, checksum: str) -> None:
+        """Take an identical, already verified file of the previous generation without rewriting it.
+
+        A hard link shares the bytes, which is safe because no generation is ever written in
+        place; where links fail (another file system, no link support) the file is copied.
+        """
+        path = self.directory / name
+        path.parent.mkdir(exist_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        self.checksums[name] = checksum
 
 
-def commit(storage_dir: Path, building: Path, manifest: dict[str, Any]) -> Path:
-    """Checksum, fsync and publish a finished generation, then drop generations no longer used."""
-    manifest = {**manifest, "format": FORMAT_VERSION, "files": _checksums(building)}
+def commit(storage_dir: Path, writer: GenerationWriter, manifest: dict[str, Any]) -> Path:
+    """Record checksums, fsync and publish a finished generation, then drop the ones replaced."""
+    building = writer.directory
+    for directory in sorted({(building / name).parent for name in writer.checksums}):
+        _fsync_dir(directory)
+    files = dict(sorted(writer.checksums.items()))
+    manifest = {**manifest, "format": FORMAT_VERSION, "files": files}
     _write_synced(building / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     final = storage_dir / f"gen-{uuid.uuid4().hex[:12]}"
     os.rename(building, final)
@@ -93,6 +130,13 @@ def current_generation(storage_dir: Path) -> Path:
 
 def read_manifest(generation: Path) -> dict[str, Any]:
     """Parse the manifest and check every stored file's SHA-256 before anything else reads them."""
+    manifest = load_manifest(generation)
+    verify_files(generation, manifest)
+    return manifest
+
+
+def load_manifest(generation: Path) -> dict[str, Any]:
+    """Parse the manifest and check its format; the files it lists are checked by their readers."""
     storage_dir = generation.parent
     try:
         manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
@@ -106,12 +150,29 @@ def read_manifest(generation: Path) -> dict[str, Any]:
             f"The index in {storage_dir} has format {manifest.get('format')}, this program reads "
             f"{FORMAT_VERSION}: rebuild it with `assistant index`"
         )
+    return dict(manifest)
+
+
+def verify_files(generation: Path, manifest: dict[str, Any]) -> None:
+    """Raise IndexCorruptError unless the generation holds exactly the files listed, unchanged."""
+    expected = manifest["files"]
     actual = _checksums(generation, skip=MANIFEST)
     if actual != expected:
         names = actual.keys() | expected.keys()
         damaged = sorted(name for name in names if actual.get(name) != expected.get(name))
-        raise IndexCorruptError(_rebuild_hint(storage_dir, f"{damaged[0]} fails its checksum"))
-    return dict(manifest)
+        problem = f"{damaged[0]} fails its checksum"
+        raise IndexCorruptError(_rebuild_hint(generation.parent, problem))
+
+
+def read_checked(generation: Path, manifest: dict[str, Any], name: str) -> bytes:
+    """One stored file's bytes, once they match the SHA-256 that the manifest records for them."""
+    try:
+        data = (generation / name).read_bytes()
+    except OSError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != manifest["files"].get(name):
+        raise IndexCorruptError(_rebuild_hint(generation.parent, f"{name} fails its checksum"))
+    return data
 
 
 def _rebuild_hint(storage_dir: Path, problem: str) -> str:
@@ -127,18 +188,9 @@ def _checksums(directory: Path, skip: str = MANIFEST) -> dict[str, str]:
     return sums
 
 
-def write_json(path: Path, value: object) -> None:
-    """Write compact UTF-8 JSON and fsync it (JSON, never pickle, for anything we store)."""
-    _write_synced(path, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-
-
-def fsync_tree(directory: Path) -> None:
-    """Flush every file written by third-party savers (FAISS, numpy, bm25s) to disk."""
-    for path in directory.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(directory)
+def json_bytes(value: object) -> bytes:
+    """Compact UTF-8 JSON (JSON, never pickle, for anything we store)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _write_synced(path: Path, text: str) -> None:

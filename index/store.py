@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +16,37 @@ from index.chunking import Chunk
 from index.lexical import (
     BM25_B,
     BM25_K1,
+    TokenTable,
+    bm25_files,
     lexical_index,
-    restore_bags,
-    saved_bags,
+    lexical_tables,
+    npy_bytes,
+    restored_tokens,
+    saved_tokens,
     tokenizer_fingerprint,
 )
 from index.loading import SourceDocument
-from index.storage import IndexCorruptError, current_generation, read_manifest, write_json
+from index.storage import (
+    GenerationWriter,
+    IndexCorruptError,
+    current_generation,
+    json_bytes,
+    read_checked,
+    read_manifest,
+    verify_files,
+)
 
 log = logging.getLogger(__name__)
-__all__ = ["BM25_B", "BM25_K1", "StoredIndex", "dense_index", "lexical_index", "open_index"]
+__all__ = [
+    "BM25_B",
+    "BM25_K1",
+    "SavedIndex",
+    "StoredIndex",
+    "dense_index",
+    "lexical_index",
+    "open_index",
+    "save_index",
+]
 
 
 @dataclass
@@ -58,39 +81,131 @@ class StoredIndex:
         chunk = self.chunks[chunk_id]
         return self.documents[chunk.source].text[chunk.start : chunk.end]
 
-    def save(self, directory: Path) -> None:
-        """Write every part as JSON, .npy or FAISS's own format (no pickle anywhere)."""
+
+class SavedIndex:
+    """The committed generation a sync builds on; each part is checksum-verified when first read.
+
+    A sync reuses documents, chunks, vectors and token counts but writes new BM25 files, so it
+    never reads those (a third of the bytes) nor imports bm25s and scipy for them.
+    """
+
+    def __init__(self, generation: Path, manifest: dict[str, Any], **parts: Any) -> None:
+        self.generation = generation
+        self.manifest = manifest
+        # Parts already in memory (this process wrote them): cached_property finds them here.
+        self.__dict__.update(parts)
+
+    def read(self, *parts: str) -> None:
+        """Read these parts now, so a damaged file shows before any work that would rely on it."""
+        for part in parts:
+            getattr(self, part)
+
+    def _read(self, name: str) -> bytes:
+        return read_checked(self.generation, self.manifest, name)
+
+    @cached_property
+    def verified(self) -> bool:
+        """True once every stored file matches its checksum; IndexCorruptError if one does not."""
+        verify_files(self.generation, self.manifest)
+        return True
+
+    @cached_property
+    def documents(self) -> dict[str, SourceDocument]:
+        """Stored documents by source."""
+        return parse_documents(self._read("documents.json"))
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        """Stored chunks, in row order."""
+        return parse_chunks(self._read("chunks.json"))
+
+    @cached_property
+    def chunk_matrix(self) -> np.ndarray:
+        """Row i is the unit vector of chunks[i]."""
         import faiss
 
-        write_json(directory / "documents.json", [vars(doc) for doc in self.documents.values()])
-        write_json(
-            directory / "chunks.json",
-            [[c.source, c.start, c.end, [list(s) for s in c.sentences]] for c in self.chunks],
-        )
-        write_json(directory / "idf.json", self.idf)
-        faiss.write_index(self.chunk_vectors, str(directory / "dense.faiss"))
-        np.save(directory / "sentences.npy", self.sentence_vectors, allow_pickle=False)
-        self.bm25.save(str(directory / "bm25"), show_progress=False)
-        self.phonetic.save(str(directory / "phonetic"), show_progress=False)
-        # Token counts, so the next sync in a new process need not tokenize unchanged chunks.
-        arrays, vocabulary = saved_bags([self.chunk_text(i) for i in range(len(self.chunks))])
-        np.savez(directory / "tokens.npz", allow_pickle=False, **arrays)
-        write_json(
-            directory / "tokens.json",
-            {"fingerprint": tokenizer_fingerprint(), "vocabulary": vocabulary},
-        )
+        dense = faiss.deserialize_index(np.frombuffer(self._read("dense.faiss"), dtype=np.uint8))
+        empty = np.zeros((0, dense.d), dtype=np.float32)
+        return dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else empty
 
-    def recall_tokens(self, generation: Path) -> None:
-        """Hand the token counts saved in this generation to the next lexical_index."""
+    @cached_property
+    def sentence_vectors(self) -> np.ndarray:
+        """float16, one row per sentence, the chunks' sentences in order."""
+        return np.asarray(np.load(io.BytesIO(self._read("sentences.npy")), allow_pickle=False))
+
+    @cached_property
+    def file_stats(self) -> dict[str, Any]:
+        """What each indexed file looked like when read (syncing.py); empty if not usable."""
+        # Only a speed-up too: without it every file is read, as by versions that did not save it.
+        try:
+            return dict(json.loads(self._read("file_stats.json")))
+        except (ValueError, TypeError, IndexCorruptError) as problem:
+            log.info("Reading every file: saved file keys unusable (%s)", problem)
+            return {}
+
+    @cached_property
+    def tokens(self) -> TokenTable | None:
+        """Each chunk's token counts, if saved by the same tokenizing code, else None."""
         # Only a speed-up: any problem means tokenizing again, never losing the stored vectors.
         try:
-            saved = json.loads((generation / "tokens.json").read_text(encoding="utf-8"))
-            if saved["fingerprint"] == tokenizer_fingerprint():
-                texts = [self.chunk_text(i) for i in range(len(self.chunks))]
-                with np.load(generation / "tokens.npz", allow_pickle=False) as arrays:
-                    restore_bags(texts, saved["vocabulary"], arrays)
-        except (OSError, ValueError, KeyError, IndexError) as problem:
+            saved = json.loads(self._read("tokens.json"))
+            if saved["fingerprint"] != tokenizer_fingerprint():
+                return None
+            with np.load(io.BytesIO(self._read("tokens.npz")), allow_pickle=False) as arrays:
+                table = restored_tokens(saved["vocabulary"], {k: arrays[k] for k in arrays.files})
+        except Exception as problem:  # a damaged or foreign file: any error means the same
             log.info("Tokenizing again: saved token counts unusable (%s)", problem)
+            return None
+        return table if len(table.words.sizes) == len(self.chunks) else None
+
+
+def save_index(
+    writer: GenerationWriter,
+    documents: list[SourceDocument],
+    chunks: list[Chunk],
+    vectors: tuple[np.ndarray, np.ndarray],
+    tokens: TokenTable,
+    file_stats: dict[str, Any],
+) -> None:
+    """Write every part of an index as JSON, .npy, .npz or FAISS's own format (no pickle)."""
+    words, sounds, idf = lexical_tables(tokens)
+    writer.write("documents.json", json_bytes([vars(d) for d in documents]))
+    rows = [[c.source, c.start, c.end, c.sentences] for c in chunks]  # tuples encode as lists
+    writer.write("chunks.json", json_bytes(rows))
+    writer.write("idf.json", json_bytes(idf))
+    writer.write("dense.faiss", faiss_bytes(dense_index(vectors[0])))
+    writer.write("sentences.npy", npy_bytes(vectors[1]))
+    for folder, scores in (("bm25", words), ("phonetic", sounds)):
+        for name, data in bm25_files(scores).items():
+            writer.write(f"{folder}/{name}", data)
+    # Token counts, so the next sync in a new process need not tokenize unchanged chunks.
+    arrays, vocabulary = saved_tokens(tokens)
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **arrays)
+    writer.write("tokens.npz", buffer.getvalue())
+    saved = {"fingerprint": tokenizer_fingerprint(), "vocabulary": vocabulary}
+    writer.write("tokens.json", json_bytes(saved))
+    writer.write("file_stats.json", json_bytes(file_stats))
+
+
+def faiss_bytes(index: Any) -> bytes:
+    """A FAISS index in the format faiss.write_index writes."""
+    import faiss
+
+    return bytes(faiss.serialize_index(index).tobytes())
+
+
+def parse_documents(data: bytes) -> dict[str, SourceDocument]:
+    """documents.json's rows as documents by source."""
+    return {row["source"]: SourceDocument(**row) for row in json.loads(data)}
+
+
+def parse_chunks(data: bytes) -> list[Chunk]:
+    """chunks.json's rows as chunks."""
+    return [
+        Chunk(source, start, end, tuple((a, b) for a, b in sentences))
+        for source, start, end, sentences in json.loads(data)
+    ]
 
 
 def open_index(storage_dir: Path) -> StoredIndex:
@@ -114,19 +229,9 @@ def _read_generation(generation: Path, manifest: dict[str, Any]) -> StoredIndex:
     def bm25_at(name: str) -> Any:
         return bm25s.BM25.load(str(generation / name), allow_pickle=False, show_progress=False)
 
-    documents = {
-        row["source"]: SourceDocument(**row)
-        for row in json.loads((generation / "documents.json").read_text(encoding="utf-8"))
-    }
-    chunks = [
-        Chunk(source, start, end, tuple((a, b) for a, b in sentences))
-        for source, start, end, sentences in json.loads(
-            (generation / "chunks.json").read_text(encoding="utf-8")
-        )
-    ]
     return StoredIndex(
-        documents=documents,
-        chunks=chunks,
+        documents=parse_documents((generation / "documents.json").read_bytes()),
+        chunks=parse_chunks((generation / "chunks.json").read_bytes()),
         chunk_vectors=faiss.read_index(str(generation / "dense.faiss")),
         sentence_vectors=np.load(generation / "sentences.npy", allow_pickle=False),
         bm25=bm25_at("bm25"),

@@ -1,17 +1,32 @@
-"""Compare a folder's documents with the stored index: added, changed, removed and unchanged."""
+"""Compare a folder with the stored index: what changed, and what of the index carries over."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from index.loading import FileOutcome, LoadResult, SourceDocument
+from index import chunking
+from index.chunking import Chunk, chunk_document
+from index.config import IndexConfig
+from index.loading import FileKey, FileOutcome, LoadResult, SourceDocument, reader_fingerprint
 
 if TYPE_CHECKING:
-    from index.store import StoredIndex
+    from index.store import SavedIndex
 
 log = logging.getLogger(__name__)
+# A file changed shortly before it was read can change again within the same timestamp tick
+# and keep its key ("racy git"). Sub-second times step every kernel tick (10 ms at most) or
+# finer; whole-second ones (FAT, HFS+, ext3, some network shares) every 1 or 2 s.
+RACY_NS = 100_000_000
+RACY_WHOLE_SECONDS_NS = 3_000_000_000
+FILE_STATS_FORMAT = 1  # bump when file_stats() records something else
+# Chunk spans by file content and chunker, oldest first, bounded for a long --watch.
+_chunked: dict[tuple[object, ...], list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
+_CHUNKED_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -24,7 +39,7 @@ class SyncChanges:
     unchanged: tuple[str, ...] = ()
 
 
-def compare(previous: StoredIndex | None, documents: list[SourceDocument]) -> SyncChanges:
+def compare(previous: SavedIndex | None, documents: list[SourceDocument]) -> SyncChanges:
     """Classify each source by its SHA-256 against the one stored (none stored: all added)."""
     stored = {s: d.sha256 for s, d in previous.documents.items()} if previous else {}
     current = {d.source: d.sha256 for d in documents}
@@ -37,7 +52,7 @@ def compare(previous: StoredIndex | None, documents: list[SourceDocument]) -> Sy
 
 
 def keep_unreadable(
-    loaded: LoadResult, previous: StoredIndex | None
+    loaded: LoadResult, previous: SavedIndex | None
 ) -> tuple[list[SourceDocument], list[FileOutcome]]:
     """Keep the stored version of a file that is still there but cannot be read now.
 
@@ -56,3 +71,87 @@ def keep_unreadable(
             documents.append(stored)
         outcomes.append(outcome)
     return documents, outcomes
+
+
+def unchanged_files(previous: SavedIndex | None) -> dict[str, tuple[FileKey, SourceDocument]]:
+    """Stored documents that need not be read again while their file keeps its key.
+
+    Only files left alone for longer than a timestamp tick before they were read qualify: any
+    later write then gives them another change time, however coarse the file system's clock.
+    """
+    stats = previous.file_stats if previous is not None else {}
+    if stats.get("format") != FILE_STATS_FORMAT or stats.get("reader") != reader_fingerprint():
+        return {}
+    documents = previous.documents if previous is not None else {}
+    unchanged = {}
+    for source, key in stats["files"].items():
+        size, modified, inode, changed = key
+        whole_seconds = modified % 10**9 == 0 or changed % 10**9 == 0
+        window = RACY_WHOLE_SECONDS_NS if whole_seconds else RACY_NS
+        if source in documents and max(modified, changed) < stats["scanned_ns"] - window:
+            unchanged[source] = ((size, modified, inode, changed), documents[source])
+    return unchanged
+
+
+def file_stats(
+    scanned_ns: int, documents: list[SourceDocument], keys: Mapping[str, FileKey]
+) -> dict[str, Any]:
+    """The keys of the files these documents were read from, for unchanged_files next time.
+
+    A kept document (its file unreadable now) has no key, so its file is read again next time.
+    """
+    files = {d.source: list(keys[d.source]) for d in documents if d.source in keys}
+    return {
+        "format": FILE_STATS_FORMAT,
+        "scanned_ns": scanned_ns,
+        "reader": reader_fingerprint(),
+        "files": files,
+    }
+
+
+def carry_chunks(
+    documents: list[SourceDocument], previous: SavedIndex | None, config: IndexConfig
+) -> tuple[list[Chunk], list[int]]:
+    """Every document's chunks, and per chunk its row in `previous` if carried over, else -1.
+
+    A document whose text the same chunker split before keeps its stored chunks, and with them
+    its vectors and token counts by row: nothing about it is looked up by text.
+    """
+    chunker = chunker_fingerprint(config)
+    old_chunks = previous.chunks if previous is not None else []
+    old_documents = previous.documents if previous is not None else {}
+    stored: dict[str, list[int]] = {}
+    if previous is not None and previous.manifest.get("chunker") == chunker:
+        for row, chunk in enumerate(old_chunks):
+            stored.setdefault(chunk.source, []).append(row)
+    chunks: list[Chunk] = []
+    carried: list[int] = []
+    for document in documents:
+        old = old_documents.get(document.source)
+        rows = stored.get(document.source) if old and old.text == document.text else None
+        if rows:
+            chunks.extend(old_chunks[row] for row in rows)
+            carried.extend(rows)
+        else:
+            new = _chunks_of(document, config, chunker)
+            chunks.extend(new)
+            carried.extend([-1] * len(new))
+    return chunks, carried
+
+
+def _chunks_of(document: SourceDocument, config: IndexConfig, chunker: str) -> list[Chunk]:
+    """Chunk a document, or recall how the same bytes were chunked by the same chunker."""
+    key = (document.sha256, document.source.rpartition(".")[2], chunker)
+    if key not in _chunked:
+        spans = chunk_document("", document.text, config.chunk_chars)
+        _chunked[key] = [(c.start, c.end, c.sentences) for c in spans]
+        while len(_chunked) > _CHUNKED_MAX:
+            _chunked.pop(next(iter(_chunked)))
+    return [Chunk(document.source, *span) for span in _chunked[key]]
+
+
+def chunker_fingerprint(config: IndexConfig) -> str:
+    """The chunking code, its sentence limit and the chunk size: stored chunks need all three."""
+    code = Path(chunking.__file__).read_bytes()
+    digest = hashlib.sha256(code + repr(chunking.MAX_SENTENCE_CHARS).encode()).hexdigest()[:16]
+    return f"{digest}:{config.chunk_chars}"

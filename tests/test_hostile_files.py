@@ -161,10 +161,10 @@ def test_a_file_deleted_while_indexing_runs_is_skipped_and_removed(
     build_index(indexed)
     read = loading._load_file
 
-    def delete_then_read(path: Path, source: str, config: IndexConfig) -> object:
+    def delete_then_read(path: Path, source: str, *rest: object) -> object:
         if source == "brief.txt":  # listed by the walk, gone before it is read
             path.unlink()
-        return read(path, source, config)
+        return read(path, source, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loading, "_load_file", delete_then_read)
     err = sync(indexed, capsys)

@@ -12,7 +12,13 @@ from conftest import DOCUMENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import DocumentsFolderError, IndexConfig, UnreadableFile, load_documents
+from index import (
+    DocumentsFolderError,
+    IndexConfig,
+    SourceDocument,
+    UnreadableFile,
+    load_documents,
+)
 from index.chunking import split_sentences
 from index.decoding import decode_bytes
 from index.metadata import file_date
@@ -312,3 +318,46 @@ def test_an_oversized_file_is_skipped(tmp_path: Path) -> None:
         "skipped",
         "is 1.4 MB, over the 1 MB limit (raise it with ASSISTANT_MAX_FILE_MB)",
     )
+
+
+def file_key(path: Path) -> tuple[int, int, int, int]:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+
+
+@pytest.mark.parametrize("field", range(4), ids=["size", "mtime", "inode", "ctime"])
+def test_a_file_is_taken_unread_only_while_all_four_parts_of_its_key_match(
+    tmp_path: Path, field: int
+) -> None:
+    (tmp_path / "notes.txt").write_text(GOOD)
+    stored = SourceDocument("notes.txt", "Stored", "2020-01-01", "en", "Stored text.", "0" * 64)
+    key = file_key(tmp_path / "notes.txt")
+    config = IndexConfig(documents_dir=tmp_path)
+
+    unread = load_documents(config, unchanged={"notes.txt": (key, stored)})
+    assert unread.documents == [stored] and unread.read == set()
+    assert unread.keys == {"notes.txt": key}
+
+    moved = (*key[:field], key[field] + 1, *key[field + 1 :])
+    read = load_documents(config, unchanged={"notes.txt": (moved, stored)})
+    assert [d.text for d in read.documents] == [GOOD] and read.read == {"notes.txt"}
+
+
+def test_the_key_is_taken_before_the_bytes_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write between the stat and the read must leave a key that the next sync finds moved.
+    path = tmp_path / "notes.txt"
+    path.write_text(GOOD)
+    before = file_key(path)
+    read_bytes = Path.read_bytes
+
+    def written_meanwhile(self: Path) -> bytes:
+        if self == path:
+            path.write_text(GOOD + " Added while indexing.")
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", written_meanwhile)
+    result = load_documents(IndexConfig(documents_dir=tmp_path))
+    assert result.keys["notes.txt"] == before != file_key(path)
+    assert result.documents[0].text.endswith("Added while indexing.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -26,8 +27,11 @@ from index import (
     lexical,
     load_documents,
     open_index,
+    syncing,
 )
 from index.embedding import embed
+from index.storage import GenerationWriter, load_manifest
+from index.store import SavedIndex
 
 SMALL = ["a.txt", "b.md", "c.txt"]
 # Short documents keep every build here to a handful of embeddings.
@@ -159,6 +163,11 @@ def test_a_changed_chunker_never_reuses_misaligned_vectors(
     fresh = embed(small.model_path, sentences)
     cosines = np.sum(fresh * stored.sentence_vectors.astype(np.float32), axis=1)
     assert cosines.min() > 0.99
+    # The stored chunks of unchanged documents are not carried over from another chunker.
+    long_sentences = [
+        b - a for c in stored.chunks if c.source == "long.txt" for a, b in c.sentences
+    ]
+    assert max(long_sentences) <= longest // 3
     chunk_texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]
     fresh_chunks = embed(small.model_path, chunk_texts)
     stored_chunks = stored.chunk_vectors.reconstruct_n(0, len(chunk_texts))
@@ -345,19 +354,123 @@ def test_saved_token_counts_give_the_bm25_that_tokenizing_gives(
 ) -> None:
     stored = open_index(small.storage_dir)
     texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]
-    # As in a new process: empty token caches, filled only from the saved counts.
-    monkeypatch.setattr(lexical, "_ids", {})
-    monkeypatch.setattr(lexical, "_bags", {})
-    stored.recall_tokens(generation_of(small.storage_dir))
-    assert set(lexical._bags) == set(texts)
+    generation = generation_of(small.storage_dir)
+    saved = SavedIndex(generation, load_manifest(generation)).tokens
+    assert saved is not None
+    # Every row carried over from the saved counts: nothing may be tokenized again.
     monkeypatch.setattr(lexical, "tokenize", lambda text: pytest.fail("tokenized again"))
-    recalled = lexical.lexical_index(texts)
+    recalled = lexical.lexical_tables(lexical.count_tokens(texts, saved, np.arange(len(texts))))
     monkeypatch.undo()
-    monkeypatch.setattr(lexical, "_ids", {})
-    monkeypatch.setattr(lexical, "_bags", {})
     fresh = lexical.lexical_index(texts)
     assert recalled[2] == fresh[2]
-    for old, new in zip(recalled[:2], fresh[:2], strict=True):
+    for old, new in zip(map(lexical.as_bm25, recalled[:2]), fresh[:2], strict=True):
         assert old.vocab_dict.keys() == new.vocab_dict.keys()
         for token in [t for t in new.vocab_dict if t]:  # every token scores every chunk alike
             assert np.allclose(old.get_scores([token]), new.get_scores([token]))
+
+
+def test_stored_bm25_files_score_as_bm25s_own_index(small: IndexConfig) -> None:
+    import bm25s
+
+    from index.tokenizing import tokenize
+
+    stored = open_index(small.storage_dir)  # its BM25 files, read by bm25s.BM25.load
+    texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]
+    reference = bm25s.BM25(k1=lexical.BM25_K1, b=lexical.BM25_B)
+    reference.index([tokenize(text) for text in texts], show_progress=False)
+    assert set(stored.bm25.vocab_dict) == set(reference.vocab_dict)
+    for token in [t for t in reference.vocab_dict if t]:
+        expected = reference.get_scores([token])
+        assert np.allclose(stored.bm25.get_scores([token]), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_saved_tokens_drop_the_vocabulary_of_deleted_chunks() -> None:
+    texts = [
+        f"Report {i}: token{i} appears once, rainfall appears everywhere." for i in range(3000)
+    ]
+    table = lexical.count_tokens(texts)
+    kept = lexical.count_tokens(texts[:10], table, np.arange(10))  # as after deleting the rest
+    arrays, vocabulary = lexical.saved_tokens(kept)
+    assert len(vocabulary) < 100 < len(table.vocabulary)
+    restored = lexical.lexical_tables(lexical.restored_tokens(vocabulary, arrays))
+    fresh = lexical.lexical_tables(lexical.count_tokens(texts[:10]))
+    assert restored[2] == fresh[2]
+    for old, new in zip(restored[:2], fresh[:2], strict=True):
+        assert old.vocabulary == new.vocabulary
+        assert np.array_equal(old.data, new.data) and np.array_equal(old.indices, new.indices)
+
+
+def flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_a_changing_sync_rewrites_damaged_files_it_does_not_reuse_and_keeps_the_vectors(
+    small: IndexConfig,
+) -> None:
+    # A sync reads documents, chunks, vectors and token counts; BM25 files it writes anew.
+    flip_byte(generation_of(small.storage_dir) / "phonetic" / "data.csc.index.npy")
+    flip_byte(generation_of(small.storage_dir) / "tokens.npz")  # only a speed-up: tokenize again
+    changed = small.documents_dir / SMALL[2]
+    changed.write_text(changed.read_text() + "\nThe mayor will open the schools on May 5.")
+    report = build_index(small)
+    assert (report.up_to_date, report.reused_documents) == (False, 2)
+    stored = open_index(small.storage_dir)  # every checksum holds again
+    texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]
+    _, phonetic, _ = lexical.lexical_index(texts)
+    assert stored.phonetic.vocab_dict == phonetic.vocab_dict
+
+
+def test_damage_in_a_file_a_sync_would_not_read_still_stops_an_up_to_date_sync(
+    small: IndexConfig,
+) -> None:
+    flip_byte(generation_of(small.storage_dir) / "bm25" / "vocab.index.json")
+    report = build_index(small)
+    assert (report.up_to_date, report.reused_documents) == (False, 3)
+    assert open_index(small.storage_dir).bm25.scores["num_docs"] == report.chunks
+
+
+def test_files_rewritten_with_the_same_bytes_are_recorded_in_a_linked_generation(
+    small: IndexConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(syncing, "RACY_NS", 0)  # as if the fixture had been built long ago
+    monkeypatch.setattr(syncing, "RACY_WHOLE_SECONDS_NS", 0)
+    assert build_index(small).read_files == 0
+    old = generation_of(small.storage_dir)
+    inodes = {p.relative_to(old): p.stat().st_ino for p in old.rglob("*") if p.is_file()}
+    # a.txt dates itself with a marker, so the same bytes written again are the same document.
+    (small.documents_dir / SMALL[0]).write_text(SMALL_TEXTS[0])
+
+    report = build_index(small)
+
+    assert (report.up_to_date, report.read_files) == (True, 1)
+    new = generation_of(small.storage_dir)
+    assert new != old and not old.exists()  # the old generation is deleted...
+    linked = {p.relative_to(new): p.stat().st_ino for p in new.rglob("*") if p.is_file()}
+    changed = {name for name in linked if inodes.get(name) != linked[name]}
+    assert changed == {Path("file_stats.json"), Path("manifest.json")}
+    stored = open_index(small.storage_dir)  # ...and the linked one loads, every checksum intact
+    answer = Assistant(stored, AssistantConfig(index=small)).ask(
+        "How much did the council approve?"
+    )
+    assert "12 million rupees" in answer.answer
+    assert build_index(small).read_files == 0
+
+
+def test_a_file_that_cannot_be_linked_is_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hard links fail across file systems (EXDEV); tests may write only under tmp_path, where
+    # there is one file system, so the refusal is simulated.
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    source = tmp_path / "old.bin"
+    source.write_bytes(b"stored bytes")
+    writer = GenerationWriter(tmp_path / "storage")
+    monkeypatch.setattr(os, "link", refuse)
+    writer.link("copied.bin", source, sha256(source))
+    copy = writer.directory / "copied.bin"
+    assert copy.read_bytes() == b"stored bytes" and copy.stat().st_ino != source.stat().st_ino
+    assert writer.checksums == {"copied.bin": sha256(source)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,9 @@ import numpy as np
 import pytest
 
 from assistant.cli import main
-from index import IndexConfig, build_index, open_index
+from index import IndexConfig, SourceDocument, build_index, building, open_index, syncing
+from index.loading import reader_fingerprint
+from index.store import SavedIndex
 
 REPO = Path(__file__).resolve().parent.parent
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -270,3 +273,147 @@ def test_a_copy_added_before_an_indexed_file_leaves_its_citations_alone(
     outcomes = {o.source: (o.status, o.reason) for o in report.outcomes}
     assert outcomes["0-copy.txt"] == ("duplicate", "duplicate of b.txt")
     assert set(open_index(folder.storage_dir).documents) == set(TEXTS)
+
+
+@pytest.fixture
+def untimed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust any file changed before the last scan began, as if timestamps had no coarse ticks.
+
+    The window is for timestamps that step in ticks; without it these tests need not wait out.
+    """
+    monkeypatch.setattr(syncing, "RACY_NS", 0)
+    monkeypatch.setattr(syncing, "RACY_WHOLE_SECONDS_NS", 0)
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Rewrite the file with equally long text and put its modification time back."""
+    info = path.stat()
+    text = path.read_text()
+    assert len(old) == len(new) and old in text
+    path.write_text(text.replace(old, new))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
+@pytest.mark.usefixtures("untimed")
+def test_unchanged_files_are_not_read_and_edits_that_keep_size_and_mtime_are(
+    folder: IndexConfig,
+) -> None:
+    # The fixture's build read every file after it was written: none needs reading now.
+    report = build_index(folder)
+    assert (report.up_to_date, report.read_files) == (True, 0)
+
+    same_size_edit(folder.documents_dir / "b.txt", "12 million", "13 million")  # new ctime
+    report = build_index(folder)
+    assert (report.changes.changed, report.read_files) == (("b.txt",), 1)
+
+    # Replaced by another file of the same size and mtime: a new inode and change time.
+    port = folder.documents_dir / "c.md"
+    info = port.stat()
+    replacement = folder.documents_dir / ".c.md.partial"  # hidden: never indexed itself
+    replacement.write_text(TEXTS["c.md"].replace("40 ships", "41 ships"))
+    os.utime(replacement, ns=(info.st_atime_ns, info.st_mtime_ns))
+    os.replace(replacement, port)
+    report = build_index(folder)
+    assert (report.changes.changed, report.read_files) == (("c.md",), 1)
+    stored = open_index(folder.storage_dir)
+    assert "13 million" in stored.documents["b.txt"].text
+    assert "41 ships" in stored.documents["c.md"].text
+    assert build_index(folder).read_files == 0
+
+
+def test_an_edit_keeping_size_and_mtime_inside_the_racy_window_is_picked_up(
+    folder: IndexConfig,
+) -> None:
+    # The fixture wrote and indexed the files moments ago, inside the window: read them again.
+    same_size_edit(folder.documents_dir / "a.txt", "June 1.", "June 7.")
+    report = build_index(folder)
+    assert report.changes.changed == ("a.txt",) and report.read_files == len(TEXTS)
+    assert "June 7." in open_index(folder.storage_dir).documents["a.txt"].text
+
+
+def test_a_write_within_the_timestamp_tick_of_the_last_is_caught_by_the_window(
+    folder: IndexConfig,
+) -> None:
+    # Where the clock steps every few ms (2 s on FAT), a second write inside the tick of the
+    # first leaves size, times and inode as they were. Stand that in: record the key the file
+    # has after an edit as the key the last sync read it with, its scan just after the edit.
+    path = folder.documents_dir / "a.txt"
+    path.write_text(TEXTS["a.txt"].replace("June 1.", "June 7."))
+    key = record_key_as_read(folder, path, scanned_after_ns=1)
+    report = build_index(folder)
+    assert report.changes.changed == ("a.txt",) and report.read_files == len(TEXTS)
+
+    # The same record with the scan well after the edit is trusted: only the window caught it.
+    path.write_text(TEXTS["a.txt"].replace("June 1.", "June 8."))
+    assert key != record_key_as_read(folder, path, scanned_after_ns=10 * 10**9)
+    assert build_index(folder).up_to_date
+    assert "June 7." in open_index(folder.storage_dir).documents["a.txt"].text
+
+
+def record_key_as_read(folder: IndexConfig, path: Path, scanned_after_ns: int) -> list[int]:
+    """Make the stored index this process holds claim it read `path` as it is now."""
+    info = path.stat()
+    key = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
+    saved = building._written[folder.storage_dir.resolve()][2]
+    saved.file_stats["files"][path.name] = key
+    saved.file_stats["scanned_ns"] = info.st_ctime_ns + scanned_after_ns
+    return key
+
+
+def test_a_new_process_reads_only_the_edited_file(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name, text in TEXTS.items():
+        (documents / name).write_text(text)
+    if (documents / "a.txt").stat().st_ctime_ns % 10**9 == 0:
+        pytest.skip("whole-second timestamps: files stay inside the racy window for 3 s")
+    time.sleep(0.2)  # past the racy window for these files, so the first build may vouch for them
+    config = IndexConfig(documents_dir=documents, storage_dir=tmp_path / "storage")
+    build_index(config)
+    with open(documents / "b.txt", "a") as handle:
+        handle.write(" Work starts in May.")
+    time.sleep(0.2)
+    assert sync_in_new_process(config) == {"read": 1, "changed": ["b.txt"], "up_to_date": False}
+    assert sync_in_new_process(config) == {"read": 0, "changed": [], "up_to_date": True}
+
+
+def sync_in_new_process(config: IndexConfig) -> dict[str, object]:
+    code = (
+        "import json, sys; from pathlib import Path; from index import IndexConfig, build_index; "
+        "r = build_index(IndexConfig(Path(sys.argv[1]), Path(sys.argv[2]))); "
+        "print(json.dumps({'read': r.read_files, 'changed': list(r.changes.changed), "
+        "'up_to_date': r.up_to_date}))"
+    )
+    command = [sys.executable, "-c", code, str(config.documents_dir), str(config.storage_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=True)
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_only_keys_read_clear_of_the_racy_window_are_trusted() -> None:
+    now = 1_765_000_000_123_456_789
+    ms = 1_000_000
+    files = {
+        "old.txt": [10, now - 200 * ms, 1, now - 200 * ms],
+        "recent.txt": [10, now - 50 * ms, 2, now - 50 * ms],
+        # Whole seconds: a file system that keeps seconds only steps every 1-2 s.
+        "coarse-old.txt": [10, (now // 10**9 - 4) * 10**9, 3, (now // 10**9 - 4) * 10**9],
+        "coarse-recent.txt": [10, (now // 10**9 - 2) * 10**9, 4, (now // 10**9 - 2) * 10**9],
+        "future-mtime.txt": [10, now + 10**12, 5, now - 200 * ms],  # touch -d next year
+        "not-stored.txt": [10, now - 200 * ms, 6, now - 200 * ms],
+    }
+    documents = {
+        source: SourceDocument(source, "t", "2024-01-01", "en", "text", "0" * 64)
+        for source in files
+        if source != "not-stored.txt"
+    }
+    record = {"format": 1, "scanned_ns": now, "reader": reader_fingerprint(), "files": files}
+    saved = SavedIndex(Path("unused"), {}, documents=documents, file_stats=record)
+    assert sorted(syncing.unchanged_files(saved)) == ["coarse-old.txt", "old.txt"]
+    assert syncing.unchanged_files(saved)["old.txt"] == (
+        tuple(files["old.txt"]),
+        documents["old.txt"],
+    )
+    # Texts read by other reading code are not reused: a fixed decoder must see every file.
+    record["reader"] = "another version"
+    assert syncing.unchanged_files(saved) == {}
