@@ -96,10 +96,11 @@ def count_tokens(
 
     Only the other texts are tokenized: tokenizing 10,000 chunks takes seconds, copying rows none.
     """
-    rows = np.full(len(texts), -1, dtype=np.int64) if rows is None else rows
+    if previous is None or rows is None:
+        rows = np.full(len(texts), -1, dtype=np.int64)
     vocabulary = list(previous.vocabulary) if previous else []
     token_ids = {token: number for number, token in enumerate(vocabulary)}
-    fresh = [i for i in range(len(texts)) if rows[i] < 0]
+    fresh = np.flatnonzero(rows < 0).tolist()
     pairs = [(tokenize(texts[i]), phonetic_tokens(texts[i])) for i in fresh]
     kinds = []
     for kind, tokens in zip(KINDS, zip(*pairs, strict=True) if pairs else ([], []), strict=True):

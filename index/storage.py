@@ -60,7 +60,6 @@ class GenerationWriter:
     """
 
     def __init__(self, storage_dir: Path) -> None:
-        self.storage_dir = storage_dir
         # Hidden until commit() renames it; a killed writer leaves debris that the lock clears.
         self.directory = storage_dir / f".building-{uuid.uuid4().hex[:12]}"
         self.directory.mkdir(parents=True)
