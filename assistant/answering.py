@@ -58,7 +58,7 @@ def score_sentences(
         cosines = vectors.astype(np.float32) @ query.vector
         title = set(tokenize(document.title))
         # A sentence often names its subject only in the title or the sentence before ("she said").
-        previous: set[str] = set()
+        previous = _sentence_before(index, hit.chunk_id)
         for (start, end), cosine in zip(chunk.sentences, cosines, strict=True):
             sentence = document.text[start:end]
             tokens = set(tokenize(sentence))
@@ -78,6 +78,16 @@ def score_sentences(
                 )
             previous = tokens
     return candidates
+
+
+def _sentence_before(index: StoredIndex, chunk_id: int) -> set[str]:
+    """Tokens of the sentence before the chunk's first: the previous chunk's last, if any."""
+    chunk, before = index.chunks[chunk_id], index.chunks[chunk_id - 1] if chunk_id else None
+    # A document's chunks are stored together and in order; anything else has no sentence before.
+    if before is None or before.source != chunk.source or before.end > chunk.start:
+        return set()
+    start, end = before.sentences[-1]
+    return set(tokenize(index.documents[chunk.source].text[start:end]))
 
 
 def _chance(features: tuple[float, ...], config: AssistantConfig) -> float:

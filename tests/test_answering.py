@@ -166,3 +166,29 @@ def test_answers_from_an_html_page_quote_its_visible_text(tmp_path: Path) -> Non
     assert answer.citations[0].source == "page.html"
     assert answer.citations[0].quote == "The monsoon arrived in Kerala on June 8 this year."
     assert all("script" not in c.quote for c in answer.citations)
+
+
+def test_a_chunks_first_sentence_takes_its_context_from_the_sentence_before_it(
+    tmp_path: Path,
+) -> None:
+    from assistant.answering import FEATURES, score_sentences
+    from assistant.retrieval import prepare_query, retrieve
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    filler = " ".join(f"Ward {n} reported quiet streets on polling day." for n in range(14))
+    named = "The seats were Amethi and Jhansi."
+    (documents / "seats.txt").write_text(
+        f"Results\n\n{filler} The Congress won two seats in 2009. {named} Counting ended at night."
+    )
+    assistant = make_index(documents, tmp_path / "storage")
+    index = assistant.index
+    assert [index.chunk_text(i).startswith(named) for i in range(len(index.chunks))][1:] == [True]
+    query = prepare_query(
+        "Which seats did the Congress win in 2009?", assistant.config.index.model_path
+    )
+    hits = retrieve(index, query, 5)
+    candidates = score_sentences(index, query, hits, assistant.config)
+    quoted = {index.documents[c.source].text[c.start : c.end]: c for c in candidates}
+    context = quoted[named].features[FEATURES.index("context")]
+    assert context > 0.5  # "Congress", "won" and "2009" stand in the sentence before the chunk
