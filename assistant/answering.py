@@ -10,6 +10,7 @@ import numpy as np
 from assistant.answers import Answer, Citation, refusal
 from assistant.config import AssistantConfig
 from assistant.questiontypes import asked_type, can_answer
+from assistant.quotable import quotable
 from assistant.retrieval import Query, ScoredChunk
 from index import StoredIndex, tokenize
 from index.metadata import language_of
@@ -64,7 +65,7 @@ def score_sentences(
             tokens = set(tokenize(sentence))
             # A Hindi question is answered from Hindi sentences, and the reverse; the model cannot
             # read Hindi, so there its cosine says nothing.
-            if language_of(sentence) == query.language:
+            if language_of(sentence) == query.language and quotable(document.text, start, end):
                 features = (
                     float(cosine) if english else 0.0,
                     _coverage(weights, tokens),

@@ -24,8 +24,8 @@ class AssistantConfig:
     # features named in assistant/answering.py FEATURES. Weights and threshold were fitted by
     # benchmarks/refusal_threshold.py on benchmarks/questions/documents-tuning*.jsonl (README,
     # "How refusals are decided"); the held-out gold set is only reported.
-    sentence_weights: tuple[float, ...] = (2.386, 3.929, 0.908, 2.192, 1.709, 0.54)
-    sentence_bias: float = -7.697
+    sentence_weights: tuple[float, ...] = (2.331, 3.888, 0.901, 2.173, 1.654, 0.565)
+    sentence_bias: float = -7.594
     refusal_threshold: float = 0.125
     # A further sentence is cited only if its chance is at least this share of the best one's:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).

@@ -68,7 +68,12 @@ def test_most_answerable_tuning_questions_are_answered_from_a_relevant_article(a
 
 
 @pytest.mark.parametrize(
-    "question", ["Who won the 2022 FIFA World Cup final?", "How do I make paneer butter masala?"]
+    "question",
+    [
+        "Who won the 2022 FIFA World Cup final?",
+        "How do I make paneer butter masala?",
+        "घर पर मसाला चाय कैसे बनाएं?",  # once answered with a related headline on the Hindi page
+    ],
 )
 def test_off_topic_questions_are_refused(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
