@@ -13,8 +13,10 @@ _MONTH = (
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|जनवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|"
     r"अगस्त|सितंबर|अक्टूबर|नवंबर|दिसंबर"
 )
-_DAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|" \
+_DAY = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
     r"सोमवार|मंगलवार|बुधवार|गुरुवार|शुक्रवार|शनिवार|रविवार"
+)
 _DIGITS = re.compile(r"[\d०-९][\d०-९,.]*")
 _MONTH_NEAR = re.compile(rf"({_MONTH})\W*$|^\W*({_MONTH})\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")

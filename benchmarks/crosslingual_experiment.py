@@ -112,12 +112,14 @@ class Benchmark:
         ids = self.ids if ids is None else ids
         middle = len(ids) // 2
         return tuple(
-            float(ranx.evaluate(
-                ranx.Qrels({q: self.qrels[q] for q in part}),
-                ranx.Run({q: runs[q] for q in part}),
-                "ndcg@10",
-                make_comparable=True,
-            ))
+            float(
+                ranx.evaluate(
+                    ranx.Qrels({q: self.qrels[q] for q in part}),
+                    ranx.Run({q: runs[q] for q in part}),
+                    "ndcg@10",
+                    make_comparable=True,
+                )
+            )
             for part in (ids[:middle], ids[middle:], ids)
         )
 
@@ -144,15 +146,19 @@ def speed(texts: list[str]) -> None:
             phonetic_tokens(text)
         timings.append((time.perf_counter() - started) * 1000 / len(texts))
     mean_chars = sum(map(len, texts)) / len(texts)
-    print(f"phonetic_tokens: {timings[0]:.3f} ms per chunk cold, {timings[1]:.3f} ms warm "
-          f"({len(texts)} chunks, mean {mean_chars:.0f} characters)")
+    print(
+        f"phonetic_tokens: {timings[0]:.3f} ms per chunk cold, {timings[1]:.3f} ms warm "
+        f"({len(texts)} chunks, mean {mean_chars:.0f} characters)"
+    )
 
 
 def cross_lingual(use_dense: bool) -> float:
     """The main table; returns the phonetic weight chosen on the first half."""
     bench = Benchmark({"hi": XQUAD / "hi"}, XQUAD / "en-questions-hi-corpus")
-    print(f"English questions over Hindi XQuAD: {len(bench.chunk_texts)} chunks, "
-          f"{len(bench.ids)} questions (first half {len(bench.ids) // 2})\n")
+    print(
+        f"English questions over Hindi XQuAD: {len(bench.chunk_texts)} chunks, "
+        f"{len(bench.ids)} questions (first half {len(bench.ids) // 2})\n"
+    )
     speed(bench.chunk_texts)
     print("\nSingle rankings")
     bm25 = bench.lexical(tokenize)
@@ -162,16 +168,20 @@ def cross_lingual(use_dense: bool) -> float:
     if use_dense:
         show("dense (MiniLM)", bench.ndcg(dense))
     show("phonetic BM25", bench.ndcg(phonetic))
-    show("  only whole skeletons and word joins (=)", bench.ndcg(bench.lexical(only(
-        lambda t: t[0] == "="))))
+    show(
+        "  only whole skeletons and word joins (=)",
+        bench.ndcg(bench.lexical(only(lambda t: t[0] == "="))),
+    )
     show("  only skeleton 4-grams", bench.ndcg(bench.lexical(only(lambda t: t[0] not in "=#"))))
     show("  without numbers (#)", bench.ndcg(bench.lexical(only(lambda t: t[0] != "#"))))
 
     print("\nReciprocal-rank fusion, weights BM25 : phonetic : dense")
     show("1 : 0 : 0 (today's hybrid on Hindi chunks)", bench.ndcg(bench.fuse([bm25], [1.0])))
     if use_dense:
-        show("1 : 0 : 1 (dense trusted on Hindi chunks)",
-             bench.ndcg(bench.fuse([bm25, dense], [1.0, 1.0])))
+        show(
+            "1 : 0 : 1 (dense trusted on Hindi chunks)",
+            bench.ndcg(bench.fuse([bm25, dense], [1.0, 1.0])),
+        )
     results = {}
     for weight in (0.5, 1.0, 2.0, 3.0, 4.0):
         for dense_weight in (0.0, 0.25, 0.5, 1.0) if use_dense else (0.0,):
@@ -191,8 +201,10 @@ def controls(weight: float, use_dense: bool) -> None:
         trust = 1.0 if name == "en" and use_dense else 0.0  # dense only reads English
         dense = bench.dense() if trust else [[] for _ in bench.ids]
         for extra in (0.0, 0.5, weight):
-            show(f"{name}-{name} BM25 : phonetic : dense = 1 : {extra:g} : {trust:g}",
-                 bench.ndcg(bench.fuse([bm25, phonetic, dense], [1.0, extra, trust])))
+            show(
+                f"{name}-{name} BM25 : phonetic : dense = 1 : {extra:g} : {trust:g}",
+                bench.ndcg(bench.fuse([bm25, phonetic, dense], [1.0, extra, trust])),
+            )
 
     print("\nHindi questions over English paragraphs (the other direction)")
     bench = Benchmark({"en": XQUAD / "en"}, XQUAD / "hi")
@@ -200,15 +212,28 @@ def controls(weight: float, use_dense: bool) -> None:
     show("BM25", bench.ndcg(bm25))
     show("phonetic BM25", bench.ndcg(phonetic))
     for extra in (1.0, 2.0, 4.0):
-        show(f"BM25 : phonetic = 1 : {extra:g}", bench.ndcg(bench.fuse([bm25, phonetic],
-                                                                       [1.0, extra])))
+        show(
+            f"BM25 : phonetic = 1 : {extra:g}",
+            bench.ndcg(bench.fuse([bm25, phonetic], [1.0, extra])),
+        )
 
-    print("\nMixed corpus (odd articles in Hindi, even in English). Chunks in the question's"
-          "\nlanguage keep today's weights (BM25 1, dense 1 if both English); chunks in the other"
-          "\nlanguage get BM25 b, phonetic p, dense 0. The phonetic ranking covers all chunks.")
+    print(
+        "\nMixed corpus (odd articles in Hindi, even in English). Chunks in the question's"
+        "\nlanguage keep today's weights (BM25 1, dense 1 if both English); chunks in the other"
+        "\nlanguage get BM25 b, phonetic p, dense 0. The phonetic ranking covers all chunks."
+    )
     grids = {
-        "en": ((1.0, 0.0), (1.0, 1.0), (0.5, 1.5), (0.5, 1.75), (0.25, 2.0), (0.5, 2.0),
-               (1.0, 2.0), (0.5, 2.25), (1.0, 3.0)),
+        "en": (
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.5, 1.5),
+            (0.5, 1.75),
+            (0.25, 2.0),
+            (0.5, 2.0),
+            (1.0, 2.0),
+            (0.5, 2.25),
+            (1.0, 3.0),
+        ),
         "hi": ((1.0, 0.0), (1.0, 1.0), (0.5, 0.75), (0.5, 1.0), (0.25, 1.0), (0.5, 1.25)),
     }
     for asked, grid in grids.items():
@@ -220,8 +245,10 @@ def controls(weight: float, use_dense: bool) -> None:
         hindi = {bench.chunk_docs[i] for i, lang in enumerate(bench.languages) if lang == "hi"}
         on_hindi = [q for q in bench.ids if set(bench.qrels[q]) <= hindi]
         parts = {"on Hindi": on_hindi, "on English": [q for q in bench.ids if q not in on_hindi]}
-        print(f"\n{asked} questions: {len(bench.chunk_texts)} chunks, {len(hindi)} of 240 "
-              f"paragraphs in Hindi; {len(on_hindi)} questions on Hindi paragraphs")
+        print(
+            f"\n{asked} questions: {len(bench.chunk_texts)} chunks, {len(hindi)} of 240 "
+            f"paragraphs in Hindi; {len(on_hindi)} questions on Hindi paragraphs"
+        )
         for b, p in grid:
             ranking = bench.fuse(
                 [bm25, phonetic, dense],

@@ -51,12 +51,16 @@ def main() -> None:
     ]
     for question in questions[:5]:  # warm-up: model, FAISS and tokenizer caches
         assistant.ask(question)
-    print(f"{len(questions)} questions x {args.rounds} rounds, documents/ "
-          f"({len(assistant.index.chunks)} chunks), one process, warm")
+    print(
+        f"{len(questions)} questions x {args.rounds} rounds, documents/ "
+        f"({len(assistant.index.chunks)} chunks), one process, warm"
+    )
     for name, call in (("retrieval", assistant.search), ("ask (full answer)", assistant.ask)):
         times = timed(call, questions, args.rounds)
-        print(f"{name:18} median {statistics.median(times):6.1f} ms   "
-              f"p95 {percentile(times, 0.95):6.1f} ms   mean {statistics.mean(times):6.1f} ms")
+        print(
+            f"{name:18} median {statistics.median(times):6.1f} ms   "
+            f"p95 {percentile(times, 0.95):6.1f} ms   mean {statistics.mean(times):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

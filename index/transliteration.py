@@ -23,6 +23,7 @@ _DEVANAGARI = {cp: _CONSONANTS.get(chr(cp)) for cp in range(0x900, 0x980)}
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789", ",")
 # Ordered rewrites of lowercase English spelling into the sounds Hindi writers transliterate;
 # uppercase marks a finished consonant that later rules must not touch.
+# fmt: off
 _ENGLISH = [
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -31,8 +32,9 @@ _ENGLISH = [
         (r"gh(?=t|$)", ""), (r"ph", "f"), (r"sh", "s"), (r"th", "t"), (r"gh", "g"), (r"kh", "k"),
         (r"wh", "w"), (r"ti(?=[aeiou])", "s"), (r"c(?=[eiy])", "s"), (r"ch", "C"), (r"c", "k"),
         (r"g(?=[eiy])", "J"), (r"w(?=[aeiouy])", "v"), (r"z", "j"), (r"[aeiouyw]", ""),
-    )  # fmt: skip
+    )
 ]
+# fmt: on
 # Hindi spells acronyms out letter by letter (NFL: एनएफएल), so index their letter names too.
 _LETTER_SOUNDS = " b s d  f j c  j k l m n  p k r s t  v dbl ks v jd".split(" ")  # a, bee, see...
 _LETTER_NAMES = dict(zip("abcdefghijklmnopqrstuvwxyz", _LETTER_SOUNDS, strict=True))

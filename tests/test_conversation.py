@@ -25,7 +25,8 @@ def test_a_follow_up_uses_the_previous_question(assistant: Assistant) -> None:
     passages = assistant.search(f"{first.question} {FOLLOW_UP}")
     for citation in follow_up.citations:
         assert any(
-            p.source == citation.source and p.start <= citation.start
+            p.source == citation.source
+            and p.start <= citation.start
             and citation.end <= p.start + len(p.text)
             for p in passages
         )
