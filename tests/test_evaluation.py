@@ -348,3 +348,14 @@ def test_project_questions_over_the_documents_index(tmp_path: Path, storage_dir:
     for failure in report["failures"]:
         assert failure["problems"] and "expected" in failure and "answer" in failure
     assert "## Failed questions" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.parametrize("path", sorted(QUESTIONS.glob("*.jsonl")), ids=lambda path: path.name)
+def test_every_gold_answer_is_written_in_a_relevant_document(path: Path) -> None:
+    """A typo in a gold string would make a question impossible to answer and skew every figure."""
+    documents = QUESTIONS.parent.parent / "documents"
+    for question in read_evalset(path).questions:
+        texts = [(documents / source).read_text("utf-8").lower() for source in question.relevant]
+        assert question.answerable == bool(texts) == bool(question.answers), question.text
+        for group in question.answers:
+            assert any(option.lower() in text for option in group for text in texts), question.text
