@@ -1,35 +1,27 @@
 """BM25 over word and phonetic tokens, built fast enough to redo on every sync of a large folder.
 
 bm25s.BM25.index counts terms in Python loops (seconds for 10,000 chunks, twice: words and
-phonetic tokens), and tokenizing costs more than that again. So each chunk's token counts are
-stored with the index and carried over by row to the next sync, and the score matrix is computed
-with numpy; the result has bm25s's layout (same Lucene formulas, same files), so retrieval and
-loading are unchanged.
+phonetic tokens). So the score matrix is computed with numpy from token counts (token_counts.py,
+which a sync mostly carries over); the result has bm25s's layout (same Lucene formulas, same
+files, lexical_files.py), so retrieval and loading are unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import logging
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.tokenizing import tokenize
-from index.transliteration import phonetic_tokens
+from index.token_counts import Counts, TokenTable, count_ids, count_tokens
 
 # Lucene's defaults; on Hindi XQuAD they beat bm25s' k1=1.5 (0.961 against 0.959 nDCG@10).
 BM25_K1 = 1.2
 BM25_B = 0.75
 # Token ids for bag(), which counts one token list at a time (tests compare it with bm25s).
 _ids: dict[str, int] = {}
-KINDS = ("words", "sounds")
 
 
 @dataclass(frozen=True)
@@ -41,34 +33,6 @@ class Scores:
     indptr: np.ndarray  # where each token's column starts in data and indices
     vocabulary: dict[str, int]  # token -> column
     documents: int
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Token counts of many texts, flat: text i holds `sizes[i]` (id, count) pairs, in order."""
-
-    ids: np.ndarray  # distinct token ids of each text, into a vocabulary
-    counts: np.ndarray
-    sizes: np.ndarray  # distinct tokens per text
-    lengths: np.ndarray  # tokens per text
-
-    def take(self, rows: np.ndarray) -> Counts:
-        """The counts of these texts, in this order (whole-array gathers, no loop per text)."""
-        sizes = self.sizes[rows]
-        starts = (np.cumsum(self.sizes) - self.sizes)[rows]
-        ends = np.cumsum(sizes)
-        total = int(ends[-1]) if len(ends) else 0
-        entries = np.arange(total) + np.repeat(starts - ends + sizes, sizes)
-        return Counts(self.ids[entries], self.counts[entries], sizes, self.lengths[rows])
-
-
-@dataclass(frozen=True)
-class TokenTable:
-    """Word and phonetic token counts of a list of texts, over one vocabulary."""
-
-    vocabulary: list[str]
-    words: Counts
-    sounds: Counts
 
 
 def lexical_index(texts: list[str]) -> tuple[Any, Any, dict[str, float]]:
@@ -89,105 +53,10 @@ def lexical_tables(table: TokenTable) -> tuple[Scores, Scores, dict[str, float]]
     return words, sounds, idf
 
 
-def count_tokens(
-    texts: Sequence[str], previous: TokenTable | None = None, rows: np.ndarray | None = None
-) -> TokenTable:
-    """Token counts of texts; where rows[i] >= 0, text i has the counts of previous's row rows[i].
-
-    Only the other texts are tokenized: tokenizing 10,000 chunks takes seconds, copying rows none.
-    """
-    if previous is None or rows is None:
-        rows = np.full(len(texts), -1, dtype=np.int64)
-    vocabulary = list(previous.vocabulary) if previous else []
-    token_ids = {token: number for number, token in enumerate(vocabulary)}
-    fresh = np.flatnonzero(rows < 0).tolist()
-    pairs = [(tokenize(texts[i]), phonetic_tokens(texts[i])) for i in fresh]
-    kinds = []
-    for kind, tokens in zip(KINDS, zip(*pairs, strict=True) if pairs else ([], []), strict=True):
-        counted = _count([_ids_of(t, token_ids, vocabulary) for t in tokens])
-        if previous is not None:
-            counted = _concatenate(getattr(previous, kind), counted)
-        order = np.where(rows >= 0, rows, 0)
-        order[fresh] = len(counted.sizes) - len(fresh) + np.arange(len(fresh))
-        kinds.append(counted.take(order))
-    return TokenTable(vocabulary, *kinds)
-
-
-def _ids_of(tokens: list[str], token_ids: dict[str, int], vocabulary: list[str]) -> np.ndarray:
-    for token in tokens:
-        if token not in token_ids:
-            token_ids[token] = len(vocabulary)
-            vocabulary.append(token)
-    return np.array([token_ids[token] for token in tokens], dtype=np.int64)
-
-
-def _count(id_lists: list[np.ndarray]) -> Counts:
-    uniques = [np.unique(ids, return_counts=True) for ids in id_lists]
-    return Counts(
-        ids=np.concatenate([u[0] for u in uniques]) if uniques else np.zeros(0, np.int64),
-        counts=np.concatenate([u[1] for u in uniques]) if uniques else np.zeros(0, np.int64),
-        sizes=np.array([len(u[0]) for u in uniques], dtype=np.int64),
-        lengths=np.array([len(ids) for ids in id_lists], dtype=np.int64),
-    )
-
-
-def _concatenate(first: Counts, second: Counts) -> Counts:
-    return Counts(
-        *(np.concatenate([getattr(first, name), getattr(second, name)]) for name in vars(first))
-    )
-
-
-def tokenizer_fingerprint() -> str:
-    """A hash of the tokenizing code: saved token counts are reused only by the same code."""
-    # Not TOKENIZER_VERSION alone: a change that forgot to bump it must not leave stale tokens.
-    from index import tokenizing, transliteration
-
-    digest = hashlib.sha256()
-    for module_file in (tokenizing.__file__, transliteration.__file__, __file__):
-        digest.update(Path(module_file).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def saved_tokens(table: TokenTable) -> tuple[dict[str, np.ndarray], list[str]]:
-    """The table as flat arrays (for np.savez) and the vocabulary their ids index."""
-    vocabulary, kinds = table.vocabulary, [table.words, table.sounds]
-    used = np.zeros(len(vocabulary), dtype=bool)
-    for counts in kinds:
-        used[counts.ids] = True
-    # Tokens of deleted chunks linger in the vocabulary; renumber once they are most of it.
-    if len(vocabulary) > 2 * int(used.sum()) + 1000:
-        number = np.cumsum(used) - 1
-        vocabulary = [token for token, kept in zip(vocabulary, used.tolist(), strict=True) if kept]
-        kinds = [Counts(number[c.ids], c.counts, c.sizes, c.lengths) for c in kinds]
-    arrays = {}
-    for kind, counts in zip(KINDS, kinds, strict=True):
-        arrays[f"{kind}_ids"] = counts.ids.astype(np.int32)
-        # Counts are small (a chunk repeats a token a few times): one byte each, not eight.
-        top = int(counts.counts.max(initial=0))
-        arrays[f"{kind}_counts"] = counts.counts.astype(np.min_scalar_type(top))
-        arrays[f"{kind}_sizes"] = counts.sizes.astype(np.int64)
-        arrays[f"{kind}_lengths"] = counts.lengths.astype(np.int64)
-    return arrays, vocabulary
-
-
-def restored_tokens(vocabulary: list[str], arrays: Mapping[str, np.ndarray]) -> TokenTable:
-    """A table from saved_tokens' arrays and vocabulary."""
-    kinds = [
-        Counts(*(arrays[f"{kind}_{name}"] for name in ("ids", "counts", "sizes", "lengths")))
-        for kind in KINDS
-    ]
-    for k in kinds:
-        if int(k.ids.max(initial=-1)) >= len(vocabulary) or int(k.sizes.sum()) != len(k.ids):
-            raise ValueError("saved token counts do not fit together")
-    if len(kinds[0].sizes) != len(kinds[1].sizes):
-        raise ValueError("saved token counts do not fit together")
-    return TokenTable(vocabulary, *kinds)
-
-
 def bag(tokens: list[str]) -> Counts:
     """Count one token list under process-wide ids (for bm25_from_bags)."""
     ids = np.array([_ids.setdefault(token, len(_ids)) for token in tokens], dtype=np.int64)
-    return _count([ids])
+    return count_ids([ids])
 
 
 def bm25_from_bags(bags: list[Counts]) -> tuple[Any, dict[str, int]]:
@@ -256,40 +125,3 @@ def as_bm25(scores: Scores) -> Any:
     bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
     bm25.nonoccurrence_array = None
     return bm25
-
-
-def bm25_files(scores: Scores) -> dict[str, bytes]:
-    """The files bm25s.BM25.save writes for these scores, by name; bm25s.BM25.load reads them."""
-    params = {
-        "k1": BM25_K1,
-        "b": BM25_B,
-        "delta": 0.5,
-        "method": "lucene",
-        "idf_method": "lucene",
-        "dtype": "float32",
-        "int_dtype": "int32",
-        "num_docs": scores.documents,
-        "version": _bm25s_version(),
-        "backend": "numpy",
-    }
-    files = {"params.index.json": json.dumps(params, indent=4).encode()}
-    files["vocab.index.json"] = json.dumps(scores.vocabulary, ensure_ascii=False).encode()
-    for name in ("data", "indices", "indptr"):
-        files[f"{name}.csc.index.npy"] = npy_bytes(getattr(scores, name))
-    return files
-
-
-def npy_bytes(array: np.ndarray) -> bytes:
-    """An array in .npy format (no pickle), as np.save writes it."""
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def _bm25s_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("bm25s")
-    except PackageNotFoundError:  # pragma: no cover - bm25s is a dependency
-        return "0.0.0"

@@ -11,20 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.config import ENV_PREFIX, IndexConfig
-from index.decoding import UnreadableFile, clean_text, decode_bytes
-from index.metadata import language_of, modified_date, split_date_marker, title_of
+from index.decoding import UnreadableFile
+from index.file_formats import decoded_text
+from index.file_keys import FileKey
+from index.metadata import modified_date
 
 log = logging.getLogger(__name__)
-# Size, modification time, inode and change time (ns): an edit, copy or replace changes one.
-FileKey = tuple[int, int, int, int]
-# Decoded text by file content (SHA-256), oldest first; bounded so a long --watch stays small.
-_decoded: dict[tuple[str, str, str], tuple[str | None, str, str, str]] = {}
-_DECODED_MAX = 20_000
-# Elements that end a line of text, so paragraphs do not run together into one sentence.
-_HTML_BLOCKS = (
-    "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header "
-    "hr li main nav ol p pre section table td th tr ul"
-).split()
 
 
 @dataclass(frozen=True)
@@ -115,16 +107,6 @@ def load_documents(
     return LoadResult(documents, outcomes, keys, read)
 
 
-def reader_fingerprint() -> str:
-    """A hash of the code that turns files into documents: only it may reuse the texts it stored."""
-    from index import decoding, metadata
-
-    digest = hashlib.sha256()
-    for module_file in (__file__, decoding.__file__, metadata.__file__):
-        digest.update(Path(module_file).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _outcome(document: SourceDocument, keeper: dict[str, str]) -> FileOutcome:
     original = keeper[document.sha256]
     if original == document.source:
@@ -169,69 +151,13 @@ def _load_file(
         # Taken before reading: a write after it changes the key, so the next sync reads again.
         key = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
         if unchanged is not None and unchanged[0] == key:
-            return unchanged[1], key  # same file as when it was indexed (syncing.py)
+            return unchanged[1], key  # same file as when it was indexed (file_keys.py)
         data = path.read_bytes()
     except FileNotFoundError:
         raise FileVanished("disappeared while indexing") from None
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
     sha256 = hashlib.sha256(data).hexdigest()
-    # Re-decoding every unchanged file on each sync would dominate a one-file change (--watch).
-    decoded_key = (sha256, suffix, path.stem)
-    if decoded_key not in _decoded:
-        _decoded[decoded_key] = _decode(path, data)
-        while len(_decoded) > _DECODED_MAX:
-            _decoded.pop(next(iter(_decoded)))
-    marker_date, text, title, language = _decoded[decoded_key]
+    marker_date, text, title, language = decoded_text(path, data, sha256)
     date = marker_date or modified_date(info.st_mtime)
     return SourceDocument(source, title, date, language, text, sha256), key
-
-
-def _decode(path: Path, data: bytes) -> tuple[str | None, str, str, str]:
-    """The date marker, clean text, title and language of one file's bytes."""
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md", ".markdown"):
-        raw_text = decode_bytes(data)
-    elif suffix in (".html", ".htm"):
-        raw_text = _read_html(data)
-    else:
-        raw_text = _read_rich(path)
-    marker_date, text = split_date_marker(raw_text)
-    text = clean_text(text)
-    return marker_date, text, title_of(text, fallback=path.stem), language_of(text)
-
-
-def _read_html(data: bytes) -> str:
-    """The visible text of an HTML page, one line per block element."""
-    from bs4 import BeautifulSoup
-
-    # Not HTMLTagReader: it keeps <script>/<style> text inside <body> and needs a <body> tag.
-    text = decode_bytes(data)
-    try:
-        soup = BeautifulSoup(text, "html.parser")
-    except Exception as error:  # bs4 raises ParserRejectedMarkup and others on broken markup
-        raise UnreadableFile(f"could not be parsed ({type(error).__name__}: {error})") from None
-    for hidden in soup(["head", "script", "style", "noscript", "template"]):
-        hidden.decompose()
-    for block in soup(_HTML_BLOCKS):
-        block.insert_after("\n")
-    lines = (line.strip() for line in soup.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _read_rich(path: Path) -> str:
-    """PDF and DOCX through llama-index's file readers, which return plain text."""
-    from llama_index.readers.file import DocxReader, PDFReader
-
-    readers = {".pdf": PDFReader(return_full_document=True), ".docx": DocxReader()}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise UnreadableFile(f"has a type no reader handles ({path.suffix.lower()})")
-    try:
-        parts = reader.load_data(path)
-    except Exception as error:  # third-party parsers raise anything on a damaged file
-        # PDFReader retries through tenacity, whose RetryError hides the parser's own message.
-        last_attempt = getattr(error, "last_attempt", None)
-        cause = (last_attempt.exception() if last_attempt else None) or error
-        raise UnreadableFile(f"could not be parsed ({type(cause).__name__}: {cause})") from None
-    return clean_text("\n\n".join(part.text for part in parts))

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from index import chunking
 from index.chunking import Chunk, chunk_document
 from index.config import IndexConfig
-from index.loading import FileKey, FileOutcome, LoadResult, SourceDocument, reader_fingerprint
+from index.loading import FileOutcome, LoadResult, SourceDocument
 
 if TYPE_CHECKING:
-    from index.store import SavedIndex
+    from index.saved_index import SavedIndex
 
 log = logging.getLogger(__name__)
-# A file changed shortly before it was read can change again within the same timestamp tick
-# and keep its key ("racy git"). Sub-second times step every kernel tick (10 ms at most) or
-# finer; whole-second ones (FAT, HFS+, ext3, some network shares) every 1 or 2 s.
-RACY_NS = 100_000_000
-RACY_WHOLE_SECONDS_NS = 3_000_000_000
-FILE_STATS_FORMAT = 1  # bump when file_stats() records something else
 # Chunk spans by file content and chunker, oldest first, bounded for a long --watch.
 _chunked: dict[tuple[object, ...], list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
 _CHUNKED_MAX = 100_000
@@ -71,42 +64,6 @@ def keep_unreadable(
             documents.append(stored)
         outcomes.append(outcome)
     return documents, outcomes
-
-
-def unchanged_files(previous: SavedIndex | None) -> dict[str, tuple[FileKey, SourceDocument]]:
-    """Stored documents that need not be read again while their file keeps its key.
-
-    Only files left alone for longer than a timestamp tick before they were read qualify: any
-    later write then gives them another change time, however coarse the file system's clock.
-    """
-    stats = previous.file_stats if previous is not None else {}
-    if stats.get("format") != FILE_STATS_FORMAT or stats.get("reader") != reader_fingerprint():
-        return {}
-    documents = previous.documents if previous is not None else {}
-    unchanged = {}
-    for source, key in stats["files"].items():
-        size, modified, inode, changed = key
-        whole_seconds = modified % 10**9 == 0 or changed % 10**9 == 0
-        window = RACY_WHOLE_SECONDS_NS if whole_seconds else RACY_NS
-        if source in documents and max(modified, changed) < stats["scanned_ns"] - window:
-            unchanged[source] = ((size, modified, inode, changed), documents[source])
-    return unchanged
-
-
-def file_stats(
-    scanned_ns: int, documents: list[SourceDocument], keys: Mapping[str, FileKey]
-) -> dict[str, Any]:
-    """The keys of the files these documents were read from, for unchanged_files next time.
-
-    A kept document (its file unreadable now) has no key, so its file is read again next time.
-    """
-    files = {d.source: list(keys[d.source]) for d in documents if d.source in keys}
-    return {
-        "format": FILE_STATS_FORMAT,
-        "scanned_ns": scanned_ns,
-        "reader": reader_fingerprint(),
-        "files": files,
-    }
 
 
 def carry_chunks(

@@ -16,7 +16,7 @@ import numpy as np
 from index.chunking import Chunk
 
 if TYPE_CHECKING:
-    from index.store import SavedIndex
+    from index.saved_index import SavedIndex
 
 EmbedTexts = Callable[[list[str]], np.ndarray]
 

@@ -8,9 +8,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from index.building import BuildReport, build_index, prepare_next_sync
+from index.building import BuildReport, build_index
 from index.config import IndexConfig
 from index.loading import DocumentsFolderError
+from index.previous_index import prepare_next_sync
 from index.storage import StorageBusyError
 
 log = logging.getLogger(__name__)

@@ -24,14 +24,17 @@ from index import (
     build_index,
     chunk_document,
     chunking,
+    file_keys,
     lexical,
+    lexical_files,
     load_documents,
     open_index,
-    syncing,
+    token_counts,
 )
 from index.embedding import embed
-from index.storage import GenerationWriter, load_manifest
-from index.store import SavedIndex
+from index.generations import GenerationWriter
+from index.manifest import load_manifest
+from index.saved_index import SavedIndex
 
 SMALL = ["a.txt", "b.md", "c.txt"]
 # Short documents keep every build here to a handful of embeddings.
@@ -358,8 +361,10 @@ def test_saved_token_counts_give_the_bm25_that_tokenizing_gives(
     saved = SavedIndex(generation, load_manifest(generation)).tokens
     assert saved is not None
     # Every row carried over from the saved counts: nothing may be tokenized again.
-    monkeypatch.setattr(lexical, "tokenize", lambda text: pytest.fail("tokenized again"))
-    recalled = lexical.lexical_tables(lexical.count_tokens(texts, saved, np.arange(len(texts))))
+    monkeypatch.setattr(token_counts, "tokenize", lambda text: pytest.fail("tokenized again"))
+    recalled = lexical.lexical_tables(
+        token_counts.count_tokens(texts, saved, np.arange(len(texts)))
+    )
     monkeypatch.undo()
     fresh = lexical.lexical_index(texts)
     assert recalled[2] == fresh[2]
@@ -388,12 +393,12 @@ def test_saved_tokens_drop_the_vocabulary_of_deleted_chunks() -> None:
     texts = [
         f"Report {i}: token{i} appears once, rainfall appears everywhere." for i in range(3000)
     ]
-    table = lexical.count_tokens(texts)
-    kept = lexical.count_tokens(texts[:10], table, np.arange(10))  # as after deleting the rest
-    arrays, vocabulary = lexical.saved_tokens(kept)
+    table = token_counts.count_tokens(texts)
+    kept = token_counts.count_tokens(texts[:10], table, np.arange(10))  # as after deleting the rest
+    arrays, vocabulary = lexical_files.saved_tokens(kept)
     assert len(vocabulary) < 100 < len(table.vocabulary)
-    restored = lexical.lexical_tables(lexical.restored_tokens(vocabulary, arrays))
-    fresh = lexical.lexical_tables(lexical.count_tokens(texts[:10]))
+    restored = lexical.lexical_tables(lexical_files.restored_tokens(vocabulary, arrays))
+    fresh = lexical.lexical_tables(token_counts.count_tokens(texts[:10]))
     assert restored[2] == fresh[2]
     for old, new in zip(restored[:2], fresh[:2], strict=True):
         assert old.vocabulary == new.vocabulary
@@ -434,8 +439,8 @@ def test_damage_in_a_file_a_sync_would_not_read_still_stops_an_up_to_date_sync(
 def test_files_rewritten_with_the_same_bytes_are_recorded_in_a_linked_generation(
     small: IndexConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(syncing, "RACY_NS", 0)  # as if the fixture had been built long ago
-    monkeypatch.setattr(syncing, "RACY_WHOLE_SECONDS_NS", 0)
+    monkeypatch.setattr(file_keys, "RACY_NS", 0)  # as if the fixture had been built long ago
+    monkeypatch.setattr(file_keys, "RACY_WHOLE_SECONDS_NS", 0)
     assert build_index(small).read_files == 0
     old = generation_of(small.storage_dir)
     inodes = {p.relative_to(old): p.stat().st_ino for p in old.rglob("*") if p.is_file()}

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from assistant.cli import main
-from index import IndexConfig, SourceDocument, build_index, building, open_index, syncing
-from index.loading import reader_fingerprint
-from index.store import SavedIndex
+from index import IndexConfig, SourceDocument, build_index, file_keys, open_index, previous_index
+from index.file_keys import reader_fingerprint
+from index.saved_index import SavedIndex
 
 REPO = Path(__file__).resolve().parent.parent
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -281,8 +281,8 @@ def untimed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     The window is for timestamps that step in ticks; without it these tests need not wait out.
     """
-    monkeypatch.setattr(syncing, "RACY_NS", 0)
-    monkeypatch.setattr(syncing, "RACY_WHOLE_SECONDS_NS", 0)
+    monkeypatch.setattr(file_keys, "RACY_NS", 0)
+    monkeypatch.setattr(file_keys, "RACY_WHOLE_SECONDS_NS", 0)
 
 
 def same_size_edit(path: Path, old: str, new: str) -> None:
@@ -355,7 +355,7 @@ def record_key_as_read(folder: IndexConfig, path: Path, scanned_after_ns: int) -
     """Make the stored index this process holds claim it read `path` as it is now."""
     info = path.stat()
     key = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
-    saved = building._written[folder.storage_dir.resolve()][2]
+    saved = previous_index._written[folder.storage_dir.resolve()][2]
     saved.file_stats["files"][path.name] = key
     saved.file_stats["scanned_ns"] = info.st_ctime_ns + scanned_after_ns
     return key
@@ -409,11 +409,11 @@ def test_only_keys_read_clear_of_the_racy_window_are_trusted() -> None:
     }
     record = {"format": 1, "scanned_ns": now, "reader": reader_fingerprint(), "files": files}
     saved = SavedIndex(Path("unused"), {}, documents=documents, file_stats=record)
-    assert sorted(syncing.unchanged_files(saved)) == ["coarse-old.txt", "old.txt"]
-    assert syncing.unchanged_files(saved)["old.txt"] == (
+    assert sorted(file_keys.unchanged_files(saved)) == ["coarse-old.txt", "old.txt"]
+    assert file_keys.unchanged_files(saved)["old.txt"] == (
         tuple(files["old.txt"]),
         documents["old.txt"],
     )
     # Texts read by other reading code are not reused: a fixed decoder must see every file.
     record["reader"] = "another version"
-    assert syncing.unchanged_files(saved) == {}
+    assert file_keys.unchanged_files(saved) == {}
