@@ -14,6 +14,7 @@ from assistant.quotable import quotable
 from assistant.retrieval import Query, ScoredChunk
 from index import StoredIndex, tokenize
 from index.metadata import language_of
+from index.tokenizing import PREFIX_CHARS
 
 # What the answerer knows of each sentence, in the order of AssistantConfig.sentence_weights.
 FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi")
@@ -62,7 +63,7 @@ def score_sentences(
         previous = _sentence_before(index, hit.chunk_id)
         for (start, end), cosine in zip(chunk.sentences, cosines, strict=True):
             sentence = document.text[start:end]
-            tokens = set(tokenize(sentence))
+            tokens = _with_near_matches(query.tokens, set(tokenize(sentence)))
             # A Hindi question is answered from Hindi sentences, and the reverse; the model cannot
             # read Hindi, so there its cosine says nothing.
             if language_of(sentence) == query.language and quotable(document.text, start, end):
@@ -79,6 +80,16 @@ def score_sentences(
                 )
             previous = tokens
     return candidates
+
+
+def _with_near_matches(question: list[str], tokens: set[str]) -> set[str]:
+    """The sentence's tokens, plus each question token that begins with the same letters as one.
+
+    The stemmer leaves "leads" and "leader", "candidacy" and "candidate" apart; their first four
+    letters join them (README, "How refusals are decided").
+    """
+    heads = {token[:PREFIX_CHARS] for token in tokens if len(token) >= PREFIX_CHARS}
+    return tokens | {t for t in question if len(t) >= PREFIX_CHARS and t[:PREFIX_CHARS] in heads}
 
 
 def _sentence_before(index: StoredIndex, chunk_id: int) -> set[str]:

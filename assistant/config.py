@@ -24,9 +24,9 @@ class AssistantConfig:
     # features named in assistant/answering.py FEATURES. Weights and threshold were fitted by
     # benchmarks/refusal_threshold.py on benchmarks/questions/documents-tuning*.jsonl (README,
     # "How refusals are decided"); the held-out gold set is only reported.
-    sentence_weights: tuple[float, ...] = (2.331, 3.888, 0.901, 2.173, 1.654, 0.565)
-    sentence_bias: float = -7.594
-    refusal_threshold: float = 0.125
+    sentence_weights: tuple[float, ...] = (2.297, 3.694, 0.838, 2.154, 1.681, 0.578)
+    sentence_bias: float = -7.592
+    refusal_threshold: float = 0.115
     # A further sentence is cited only if its chance is at least this share of the best one's:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
     companion_ratio: float = 0.3

@@ -197,3 +197,13 @@ def test_a_chunks_first_sentence_takes_its_context_from_the_sentence_before_it(
     quoted = {index.documents[c.source].text[c.start : c.end]: c for c in candidates}
     context = quoted[named].features[FEATURES.index("context")]
     assert context > 0.5  # "Congress", "won" and "2009" stand in the sentence before the chunk
+
+
+def test_a_question_word_matches_a_sentence_word_with_the_same_first_letters() -> None:
+    from assistant.answering import _with_near_matches
+    from index import tokenize
+
+    question = tokenize("Who leads the candidacy?")
+    near = _with_near_matches(question, set(tokenize("She is the leader of the candidates.")))
+    assert {"lead", "candidaci"} <= near  # the stems the question has, which the stemmer missed
+    assert "lead" not in _with_near_matches(question, set(tokenize("Rain fell on the plain.")))
