@@ -80,3 +80,20 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, limit: fl
             pass
         time.sleep(0.5)
     raise AssertionError(f"the server did not start in {limit} s: {log.read_text()[-2000:]}")
+
+
+def holds_writer_lock(pid: int, storage: Path) -> bool:
+    """Whether the process holds the storage folder's writer lock (its flock on storage/.lock).
+
+    Matching the lock file, not only the process: libraries take POSIX read locks of their own,
+    and those outlive the writer lock, which a test would then take for a writer still at work.
+    """
+    try:
+        inode = str((storage / ".lock").stat().st_ino)
+    except FileNotFoundError:
+        return False
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()  # "1: FLOCK ADVISORY WRITE <pid> <major>:<minor>:<inode> 0 EOF"
+        if fields[1:2] == ["FLOCK"] and fields[4] == str(pid) and fields[5].endswith(f":{inode}"):
+            return True
+    return False

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import holds_writer_lock
 
 from assistant import Assistant, AssistantConfig
 from assistant.cli import main
@@ -52,10 +53,6 @@ def change(folder: Path, trial: int) -> None:
         extra.unlink()
 
 
-def holds_lock(pid: int) -> bool:
-    return any(line.split()[4] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
-
-
 def building(storage: Path) -> bool:
     return any(storage.glob(".building-*"))
 
@@ -89,7 +86,7 @@ def calibrate(config: IndexConfig) -> tuple[float, float, float]:
     change(config.documents_dir, 0)
     before = pointer(config.storage_dir)
     child = start(config)
-    to_lock = wait_until(lambda: holds_lock(child.pid), child)
+    to_lock = wait_until(lambda: holds_writer_lock(child.pid, config.storage_dir), child)
     to_building = wait_until(lambda: building(config.storage_dir), child)
     to_commit = wait_until(lambda: pointer(config.storage_dir) != before, child)
     assert child.wait(timeout=120) == 0
@@ -122,7 +119,7 @@ def test_kill_9_at_24_moments_leaves_the_last_complete_index(tmp_path: Path) -> 
         new = state_of(documents)
         child = start(config)
         if phase != "start-up":
-            wait_until(lambda pid=child.pid: holds_lock(pid), child)
+            wait_until(lambda pid=child.pid: holds_writer_lock(pid, config.storage_dir), child)
         if phase == "writing":
             wait_until(lambda: building(config.storage_dir), child)
         time.sleep(delay)

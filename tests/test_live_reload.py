@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_sync import holds_lock
+from conftest import holds_writer_lock
 from test_ui import serving
 
 from assistant import Answer, Assistant, AssistantConfig
@@ -160,7 +160,7 @@ def test_the_served_chat_answers_from_the_old_index_while_another_process_rebuil
         )
         try:
             deadline = time.monotonic() + 120
-            while not holds_lock(indexer.pid):
+            while not holds_writer_lock(indexer.pid, storage):
                 assert indexer.poll() is None and time.monotonic() < deadline, "no lock taken"
                 time.sleep(0.005)
             indexer.send_signal(signal.SIGSTOP)  # the rebuild is under way and stays so

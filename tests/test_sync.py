@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import holds_writer_lock
 
 from assistant.cli import main
 from index import IndexConfig, SourceDocument, build_index, file_keys, open_index, previous_index
@@ -114,12 +115,14 @@ def current_generation_name(storage: Path) -> str:
     return pointer.read_text().strip() if pointer.exists() else ""
 
 
-def wait_for(condition, seconds: float, process: subprocess.Popen[str]) -> None:  # type: ignore[no-untyped-def]
+def wait_for(
+    condition, seconds: float, process: subprocess.Popen[str], what: str = "", every: float = 0.2
+) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while not condition():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
+        assert process.poll() is None, (what, process.returncode, process.communicate())
+        assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
+        time.sleep(every)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -193,10 +196,6 @@ def test_a_second_writer_exits_with_one_line(folder: IndexConfig) -> None:
     assert build_index(folder).changes.removed == ("a.txt",)
 
 
-def holds_lock(pid: int) -> bool:
-    return any(line.split()[4] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
-
-
 def test_ctrl_c_during_the_model_import_stops_the_watcher_instead_of_blaming_the_install(
     folder: IndexConfig, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -237,18 +236,26 @@ def test_a_running_indexer_makes_a_second_exit_and_a_watcher_wait(
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
     watcher = None
     try:
-        wait_for(lambda: holds_lock(first.pid), 120, first)
+        wait_for(
+            lambda: holds_writer_lock(first.pid, folder.storage_dir),
+            120,
+            first,
+            "the first indexer to take the lock",
+            every=0.002,  # a sync of one small file holds the lock for a fraction of a second
+        )
         first.send_signal(signal.SIGSTOP)  # a real indexer, paused while it holds the lock
         second = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
         with out.open("w") as out_file, err.open("w") as err_file:
             watch = [*command, "--watch", "--interval", "0.2"]
             watcher = subprocess.Popen(watch, stdout=out_file, stderr=err_file, env=env)
-        wait_for(lambda: "Another" in err.read_text(), 120, watcher)
+        wait_for(
+            lambda: "Another" in err.read_text(), 120, watcher, "the watcher to report the lock"
+        )
         time.sleep(2)  # several more of the watcher's polls while the lock is held
         assert "Indexed" not in out.read_text()
         first.send_signal(signal.SIGCONT)
         assert first.wait(timeout=180) == 0
-        wait_for(lambda: "Indexed" in out.read_text(), 120, watcher)
+        wait_for(lambda: "Indexed" in out.read_text(), 120, watcher, "the watcher to sync after")
     finally:
         first.send_signal(signal.SIGCONT)
         first.kill()
