@@ -68,7 +68,5 @@ def remember(config: IndexConfig, generation: Path, saved: SavedIndex) -> None:
 
 
 def _stat_signature(generation: Path) -> tuple[object, ...]:
-    return tuple(
-        (path.name, path.stat().st_size, path.stat().st_mtime_ns)
-        for path in sorted(generation.rglob("*"))
-    )
+    stats = ((path.name, path.stat()) for path in sorted(generation.rglob("*")))
+    return tuple((name, info.st_size, info.st_mtime_ns) for name, info in stats)
