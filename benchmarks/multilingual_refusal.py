@@ -9,36 +9,60 @@ from typing import Any
 
 import numpy as np
 import refusal_threshold as rt
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from assistant import Assistant, AssistantConfig, answering
 from index import IndexConfig, build_index
 
 
+class WithCosine:
+    """score_sentences with the multilingual cosine as a 7th feature, scored once fitted."""
+
+    def __init__(self, plain: Any, model: Any, scale: float, shift: float) -> None:
+        self.plain, self.model, self.scale, self.shift = plain, model, scale, shift
+        self.weights: np.ndarray | None = None  # None: features only, as examples() needs
+        self.bias = 0.0
+        self.vectors: dict[str, np.ndarray] = {}  # sentences and questions, embedded once
+
+    def _vector(self, text: str, is_question: bool) -> np.ndarray:
+        if text not in self.vectors:
+            self.vectors[text] = self.model.encode(text, is_query=is_question)
+        return self.vectors[text]
+
+    def __call__(self, index: Any, query: Any, hits: Any, config: Any) -> list[Any]:
+        # plain() still scores with the 6 default weights; the 7 fitted ones rescore its output.
+        asked = self._vector(query.text, True)
+        scored = []
+        for candidate in self.plain(index, query, hits, config):
+            text = index.documents[candidate.source].text[candidate.start : candidate.end]
+            cosine = self.scale * float(self._vector(text, False) @ asked) + self.shift
+            features = (*candidate.features, cosine)
+            score = candidate.score
+            if self.weights is not None:
+                score = 1 / (1 + math.exp(-float(self.weights @ features) - self.bias))
+            scored.append(replace(candidate, features=features, score=score))
+        return scored
+
+
 def refusal_study(model: Any, scale: float, shift: float) -> None:
     """Fit on the tuning questions with 6 features, then 7; report the held-out sets."""
-    storage = Path("eval-out/multilingual-refusal-storage")
-    config = IndexConfig(documents_dir=rt.REPO / "documents", storage_dir=storage)
+    config = IndexConfig(documents_dir=rt.REPO / "documents", storage_dir=Path(rt.STORAGE))
     build_index(config)
     assistant = Assistant.open(AssistantConfig(index=config))
-    config_of = assistant.config
+    default = assistant.config
     tuning = rt.read(sorted(rt.QUESTIONS.glob("documents-tuning*.jsonl")))
     held_out = {
         name: rt.read([rt.QUESTIONS / f"documents-{name}.jsonl"]) for name in ("gold", "unseen")
     }
     plain = answering.score_sentences
-    extended = _with_cosine(plain, model, scale, shift)
+    extended = WithCosine(plain, model, scale, shift)
     try:
         for label, scorer in (("6 features (default)", plain), ("+ multilingual cosine", extended)):
             answering.score_sentences = rt.score_sentences = scorer
-            extended.weights = None  # examples() needs the features, not a score
-            features, labels = rt.examples(assistant, tuning)
-            fit = LogisticRegression(max_iter=3000).fit(features, labels)
-            weights, bias = tuple(fit.coef_[0]), float(fit.intercept_[0])
+            weights, bias, _ = rt.fit_sentence_model(assistant, tuning)
             if scorer is plain:
-                assistant.config = replace(config_of, sentence_weights=weights, sentence_bias=bias)
-            else:  # plain() inside it still scores with the 6 weights; the 7 rescore its output
+                assistant.config = replace(default, sentence_weights=weights, sentence_bias=bias)
+            else:
                 extended.weights, extended.bias = np.array(weights), bias
             threshold = rt.pick_threshold(rt.outcomes(assistant, tuning))
             print(
@@ -52,26 +76,3 @@ def refusal_study(model: Any, scale: float, shift: float) -> None:
                       f"answerable refused {wrongly:.0%}, gold fact {correct:.0%}")  # fmt: skip
     finally:
         answering.score_sentences = rt.score_sentences = plain
-
-
-def _with_cosine(plain: Any, model: Any, scale: float, shift: float) -> Any:
-    """score_sentences with the multilingual cosine as a 7th feature (scored when fitted)."""
-    vectors: dict[str, np.ndarray] = {}
-
-    def scorer(index: Any, query: Any, hits: Any, config: Any) -> list[Any]:
-        candidates = plain(index, query, hits, config)
-        texts = [index.documents[c.source].text[c.start : c.end] for c in candidates]
-        new = [t for t in dict.fromkeys(texts) if t not in vectors]
-        vectors.update(zip(new, model.passage(new) if new else [], strict=True))
-        asked = model.query(query.text)
-        scored = []
-        for candidate, text in zip(candidates, texts, strict=True):
-            features = (*candidate.features, scale * float(vectors[text] @ asked) + shift)
-            score = candidate.score
-            if scorer.weights is not None:
-                score = 1 / (1 + math.exp(-float(scorer.weights @ features) - scorer.bias))
-            scored.append(replace(candidate, features=features, score=score))
-        return scored
-
-    scorer.weights, scorer.bias = None, 0.0  # type: ignore[attr-defined]
-    return scorer

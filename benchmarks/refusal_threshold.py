@@ -29,6 +29,7 @@ from index import IndexConfig, build_index
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "benchmarks/questions"
 MAX_WRONG_REFUSALS = 0.10
+STORAGE = "/tmp/doc-assistant-threshold-storage"
 
 
 def holds(text: str, groups: list[list[str]], every: bool = True) -> bool:
@@ -55,6 +56,16 @@ def examples(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, n
             rows.append(candidate.features)
             labels.append(q["answerable"] and holds(quote, q["answer_contains"], every=False))
     return np.array(rows), np.array(labels, dtype=int)
+
+
+def fit_sentence_model(
+    assistant: Assistant, tuning: list[dict]
+) -> tuple[tuple[float, ...], float, np.ndarray]:
+    """Logistic weights and bias (3 decimals) from the tuning questions' sentences, and labels."""
+    features, labels = examples(assistant, tuning)
+    model = LogisticRegression(max_iter=2000).fit(features, labels)
+    weights = tuple(round(float(w), 3) for w in model.coef_[0])
+    return weights, round(float(model.intercept_[0]), 3), labels
 
 
 def outcomes(assistant: Assistant, questions: list[dict]) -> list[tuple[float, bool, bool]]:
@@ -96,16 +107,13 @@ def main() -> None:
         type=Path,
         default=[QUESTIONS / "documents-gold.jsonl", QUESTIONS / "documents-unseen.jsonl"],
     )
-    parser.add_argument("--storage", default="/tmp/doc-assistant-threshold-storage")
+    parser.add_argument("--storage", default=STORAGE)
     args = parser.parse_args()
     tuning = read(args.questions or sorted(QUESTIONS.glob("documents-tuning*.jsonl")))
     index_config = IndexConfig(documents_dir=REPO / "documents", storage_dir=Path(args.storage))
     build_index(index_config)
     assistant = Assistant.open(AssistantConfig(index=index_config))
-    features, labels = examples(assistant, tuning)
-    model = LogisticRegression(max_iter=2000).fit(features, labels)
-    weights = tuple(round(float(w), 3) for w in model.coef_[0])
-    bias = round(float(model.intercept_[0]), 3)
+    weights, bias, labels = fit_sentence_model(assistant, tuning)
     assistant.config = replace(assistant.config, sentence_weights=weights, sentence_bias=bias)
     print(f"{len(tuning)} tuning questions, {len(labels)} sentences, {labels.sum()} hold an answer")
     print("weights:", dict(zip(FEATURES, weights, strict=True)), "bias:", bias)
