@@ -12,9 +12,7 @@ from assistant.config import AssistantConfig
 from assistant.questiontypes import asked_type, can_answer
 from assistant.quotable import quotable
 from assistant.retrieval import Query, ScoredChunk
-from index import StoredIndex, tokenize
-from index.metadata import language_of
-from index.tokenizing import PREFIX_CHARS
+from index import PREFIX_CHARS, StoredIndex, language_of, tokenize
 
 # What the answerer knows of each sentence, in the order of AssistantConfig.sentence_weights.
 FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi")

@@ -11,8 +11,7 @@ from assistant.answers import Answer, QuestionError
 from assistant.config import AssistantConfig
 from assistant.reloading import LiveIndex
 from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve
-from index import StoredIndex
-from index.decoding import strip_invisible
+from index import StoredIndex, strip_invisible
 
 # Bytes that did not decode (a question typed in another encoding, passed on a command line)
 # arrive as lone surrogates: they carry no text and the tokenizer rejects them.

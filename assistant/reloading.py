@@ -6,8 +6,7 @@ import logging
 import threading
 
 from assistant.config import AssistantConfig
-from index import IndexMismatchError, StoredIndex, open_index
-from index.storage import current_generation
+from index import IndexMismatchError, StoredIndex, current_generation, open_index
 
 log = logging.getLogger(__name__)
 

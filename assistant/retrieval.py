@@ -13,10 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from index import StoredIndex, tokenize
-from index.embedding import embed
-from index.metadata import language_of
-from index.transliteration import phonetic_tokens
+from index import StoredIndex, embed, language_of, phonetic_tokens, tokenize
 
 CANDIDATES = 100
 # Weights of (dense, BM25, phonetic) scores by (question language, chunk language): the first

@@ -1,15 +1,31 @@
-"""Turn a folder of documents into a persisted, verifiable hybrid index (FAISS + BM25)."""
+"""Turn a folder of documents into a persisted, verifiable hybrid index (FAISS + BM25).
 
-from index.building import BuildReport, build_index
-from index.chunking import Chunk, chunk_document, split_sentences
+This is the API the assistant uses: it imports nothing deeper than what is exported here.
+Sub-packages follow the data flow: reading -> text -> embedding, lexical -> storage -> sync.
+"""
+
 from index.config import IndexConfig, config_from_env
-from index.decoding import UnreadableFile
-from index.loading import DocumentsFolderError, FileOutcome, SourceDocument, load_documents
-from index.storage import IndexCorruptError, IndexMismatchError, IndexMissingError, StorageBusyError
-from index.store import StoredIndex, open_index
-from index.tokenizing import tokenize
+from index.embedding.minilm import embed
+from index.reading.decoding import UnreadableFile, strip_invisible
+from index.reading.documents import FileOutcome, SourceDocument
+from index.reading.loading import DocumentsFolderError, load_documents
+from index.reading.metadata import language_of
+from index.storage.folder import (
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    StorageBusyError,
+    current_generation,
+)
+from index.storage.stored_index import StoredIndex, open_index
+from index.sync.build import BuildReport, build_index
+from index.sync.watch import watch
+from index.text.chunking import Chunk, chunk_document, split_sentences
+from index.text.tokenizing import PREFIX_CHARS, tokenize
+from index.text.transliteration import phonetic_tokens
 
 __all__ = [
+    "PREFIX_CHARS",
     "BuildReport",
     "Chunk",
     "DocumentsFolderError",
@@ -25,8 +41,14 @@ __all__ = [
     "build_index",
     "chunk_document",
     "config_from_env",
+    "current_generation",
+    "embed",
+    "language_of",
     "load_documents",
     "open_index",
+    "phonetic_tokens",
     "split_sentences",
+    "strip_invisible",
     "tokenize",
+    "watch",
 ]

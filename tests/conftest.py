@@ -48,7 +48,7 @@ def ui_process(storage: Path, port: int, log: Path, *args: str) -> Iterator[str]
     """`assistant ui` in its own process (bound as its flags say); yields its loopback URL."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "ui", "--storage", str(storage)]
+            [sys.executable, "-m", "ui.cli", "ui", "--storage", str(storage)]
             + ["--port", str(port), *args],
             cwd=REPO,
             env={**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"},

@@ -12,7 +12,7 @@ import pytest
 from conftest import QUESTIONS, make_index
 
 from assistant import REFUSAL, Answer, Assistant, QuestionError
-from index.metadata import language_of
+from index.reading.metadata import language_of
 
 TUNING = [
     json.loads(line)

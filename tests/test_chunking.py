@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import IndexConfig, chunk_document, load_documents, split_sentences
-from index.chunking import MAX_SENTENCE_CHARS
+from index.text.chunking import MAX_SENTENCE_CHARS
 
 CHUNK_CHARS = IndexConfig().chunk_chars
 

@@ -20,8 +20,8 @@ import pytest
 from conftest import holds_writer_lock
 
 from assistant import Assistant, AssistantConfig
-from assistant.cli import main
 from index import IndexConfig, build_index, open_index
+from ui.cli import main
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 BASE = {

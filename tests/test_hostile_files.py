@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from test_ui import free_port
 
-from assistant.cli import main
-from index import IndexConfig, build_index, chunk_document, loading, open_index, tokenize
-from index.chunking import MAX_SENTENCE_CHARS
+from index import IndexConfig, build_index, chunk_document, open_index, tokenize
+from index.reading import loading
+from index.text.chunking import MAX_SENTENCE_CHARS
+from ui.cli import main
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 GOOD = {

@@ -162,7 +162,7 @@ def run_cli(
     *args: str | bytes, storage: Path, stdin: str | None = None
 ) -> subprocess.CompletedProcess:
     """Run the installed CLI; bytes arguments reach its argv undecoded, as from a shell."""
-    command = [sys.executable, "-m", "assistant.cli", *args, "--storage", str(storage)]
+    command = [sys.executable, "-m", "ui.cli", *args, "--storage", str(storage)]
     result = subprocess.run(
         command,
         input=stdin.encode("utf-8") if stdin is not None else None,

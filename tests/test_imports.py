@@ -11,7 +11,7 @@ import pytest
 HEAVY = ["gradio", "torch", "sentence_transformers", "transformers"]
 
 
-@pytest.mark.parametrize("modules", ["assistant, index", "assistant.cli"])
+@pytest.mark.parametrize("modules", ["assistant, index", "ui.cli"])
 def test_importing_loads_no_heavy_module(modules: str) -> None:
     code = (
         f"import sys, json; import {modules}; "

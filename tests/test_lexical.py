@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.lexical import BM25_B, BM25_K1, bag, bm25_from_bags, lexical_index
-from index.tokenizing import tokenize
+from index.lexical.bm25 import BM25_B, BM25_K1, bag, bm25_from_bags, lexical_index
+from index.text.tokenizing import tokenize
 
 _TOKENS = st.lists(st.sampled_from("ab bc cd de ef fg gh नम ^नम x".split()), max_size=30)
 

@@ -18,7 +18,7 @@ from test_ui import serving
 
 from assistant import Answer, Assistant, AssistantConfig
 from index import IndexConfig, build_index
-from index.storage import current_generation
+from index.storage.folder import current_generation
 
 HARBOUR = "Harbour news. The Zorblax harbour opened a new cargo pier on Monday morning.\n"
 MARKET = "Market news. The Zorblax market sells saffron and dried figs every Sunday.\n"

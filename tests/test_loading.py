@@ -19,9 +19,9 @@ from index import (
     UnreadableFile,
     load_documents,
 )
-from index.chunking import split_sentences
-from index.decoding import decode_bytes
-from index.metadata import file_date
+from index.reading.decoding import decode_bytes
+from index.reading.metadata import file_date
+from index.text.chunking import split_sentences
 
 MARKED_DATES = {
     "000_b5ed93c4b23e3d48.txt": "2023-08-30",

@@ -14,8 +14,8 @@ from index import (
     chunk_document,
     load_documents,
 )
-from index.chunking import MAX_SENTENCE_CHARS
-from index.decoding import clean_text
+from index.reading.decoding import clean_text
+from index.text.chunking import MAX_SENTENCE_CHARS
 
 # Any code point (surrogates cannot be stored), with sentence ends, Devanagari and whitespace
 # made common so that the interesting boundaries actually occur.

@@ -295,7 +295,7 @@ def run_ui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     environment = {k: v for k, v in os.environ.items() if k != "ASSISTANT_UI_AUTH"}
     environment.update({"HF_HUB_OFFLINE": "1", **(env or {})})
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ui", "--port", str(free_port()), *args],
+        [sys.executable, "-m", "ui.cli", "ui", "--port", str(free_port()), *args],
         capture_output=True,
         text=True,
         cwd=REPO,

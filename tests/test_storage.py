@@ -23,18 +23,18 @@ from index import (
     StorageBusyError,
     build_index,
     chunk_document,
-    chunking,
-    file_keys,
-    lexical,
-    lexical_files,
     load_documents,
     open_index,
-    token_counts,
 )
-from index.embedding import embed
-from index.generations import GenerationWriter
-from index.manifest import load_manifest
-from index.saved_index import SavedIndex
+from index.embedding.minilm import embed
+from index.lexical import bm25 as lexical
+from index.lexical import files as lexical_files
+from index.lexical import token_counts
+from index.reading import file_keys
+from index.storage.generations import GenerationWriter
+from index.storage.manifest import load_manifest
+from index.storage.parts import SavedIndex
+from index.text import chunking
 
 SMALL = ["a.txt", "b.md", "c.txt"]
 # Short documents keep every build here to a handful of embeddings.
@@ -341,7 +341,7 @@ def test_an_old_generation_left_by_a_killed_writer_is_removed_by_an_up_to_date_b
 
 
 def test_generations_are_kept_while_the_pointer_is_broken(small: IndexConfig) -> None:
-    from index.storage import writer_lock
+    from index.storage.folder import writer_lock
 
     current = generation_of(small.storage_dir)
     (small.storage_dir / "CURRENT").write_text("gen-missing")
@@ -377,7 +377,7 @@ def test_saved_token_counts_give_the_bm25_that_tokenizing_gives(
 def test_stored_bm25_files_score_as_bm25s_own_index(small: IndexConfig) -> None:
     import bm25s
 
-    from index.tokenizing import tokenize
+    from index.text.tokenizing import tokenize
 
     stored = open_index(small.storage_dir)  # its BM25 files, read by bm25s.BM25.load
     texts = [stored.chunk_text(i) for i in range(len(stored.chunks))]

@@ -14,10 +14,12 @@ import numpy as np
 import pytest
 from conftest import holds_writer_lock
 
-from assistant.cli import main
-from index import IndexConfig, SourceDocument, build_index, file_keys, open_index, previous_index
-from index.file_keys import reader_fingerprint
-from index.saved_index import SavedIndex
+from index import IndexConfig, SourceDocument, build_index, open_index
+from index.reading import file_keys
+from index.reading.file_keys import reader_fingerprint
+from index.storage.parts import SavedIndex
+from index.sync import previous as previous_index
+from ui.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -201,7 +203,7 @@ def test_ctrl_c_during_the_model_import_stops_the_watcher_instead_of_blaming_the
 ) -> None:
     import builtins
 
-    from index import embedding
+    from index.embedding import minilm as embedding
 
     real_import = builtins.__import__
 

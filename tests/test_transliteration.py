@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.transliteration import phonetic_tokens
+from index.text.transliteration import phonetic_tokens
 
 # Pairs as they occur in Hindi XQuAD paragraphs and the English questions about them.
 PAIRS = [

@@ -16,10 +16,10 @@ import pytest
 from conftest import make_index
 
 from assistant import REFUSAL, Assistant, AssistantConfig
-from assistant.cli import main as cli_main
 from assistant.config import MODES
 from index import IndexConfig, IndexMissingError
 from ui.app import SEARCHING, STREAM_DELAY, build_app, respond
+from ui.cli import main as cli_main
 from ui.rendering import NOTHING_CITED, context_after, context_before
 from ui.server import CONCURRENCY, launch, serve
 

@@ -1,1 +1,1 @@
-"""The Gradio web chat over the assistant; import ui.app to build or serve it (it loads gradio)."""
+"""The interfaces over the assistant: the `assistant` command (cli) and the Gradio web app (app)."""

@@ -1,0 +1,1 @@
+"""Embedding models: texts in, unit-length float32 vectors out, offline."""

@@ -1,0 +1,69 @@
+"""manifest.json and the SHA-256 of every file it lists: nothing stored is trusted unchecked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from index.storage.folder import IndexCorruptError, IndexMismatchError, rebuild_hint
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+def read_manifest(generation: Path) -> dict[str, Any]:
+    """Parse the manifest and check every stored file's SHA-256 before anything else reads them."""
+    manifest = load_manifest(generation)
+    verify_files(generation, manifest)
+    return manifest
+
+
+def load_manifest(generation: Path) -> dict[str, Any]:
+    """Parse the manifest and check its format; the files it lists are checked by their readers."""
+    storage_dir = generation.parent
+    try:
+        manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        expected = manifest["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise IndexCorruptError(rebuild_hint(storage_dir, "manifest.json is unreadable")) from None
+    if not isinstance(expected, dict):
+        raise IndexCorruptError(rebuild_hint(storage_dir, "manifest.json lists no files"))
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {storage_dir} has format {manifest.get('format')}, this program reads "
+            f"{FORMAT_VERSION}: rebuild it with `assistant index`"
+        )
+    return dict(manifest)
+
+
+def verify_files(generation: Path, manifest: dict[str, Any]) -> None:
+    """Raise IndexCorruptError unless the generation holds exactly the files listed, unchanged."""
+    expected = manifest["files"]
+    actual = _checksums(generation, skip=MANIFEST)
+    if actual != expected:
+        names = actual.keys() | expected.keys()
+        damaged = sorted(name for name in names if actual.get(name) != expected.get(name))
+        problem = f"{damaged[0]} fails its checksum"
+        raise IndexCorruptError(rebuild_hint(generation.parent, problem))
+
+
+def read_checked(generation: Path, manifest: dict[str, Any], name: str) -> bytes:
+    """One stored file's bytes, once they match the SHA-256 that the manifest records for them."""
+    try:
+        data = (generation / name).read_bytes()
+    except OSError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != manifest["files"].get(name):
+        raise IndexCorruptError(rebuild_hint(generation.parent, f"{name} fails its checksum"))
+    return data
+
+
+def _checksums(directory: Path, skip: str = MANIFEST) -> dict[str, str]:
+    sums = {}
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory).as_posix()
+        if path.is_file() and relative != skip:
+            sums[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sums

@@ -1,0 +1,80 @@
+"""Commit what a sync produced as a new generation, and remember it for the next sync."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from index.config import IndexConfig
+from index.lexical.token_counts import TokenTable
+from index.reading.documents import SourceDocument
+from index.storage.files import json_bytes, save_index
+from index.storage.generations import GenerationWriter, commit
+from index.storage.manifest import load_manifest
+from index.storage.parts import SavedIndex
+from index.sync.changes import chunker_fingerprint
+from index.sync.previous import remember
+from index.sync.vectors import BuildVectors
+from index.text.chunking import Chunk
+
+
+def commit_index(
+    config: IndexConfig,
+    documents: list[SourceDocument],
+    chunks: list[Chunk],
+    vectors: BuildVectors,
+    tokens: TokenTable,
+    stats: dict[str, Any],
+) -> None:
+    """Write and commit a new generation, and keep it in memory for the next sync (--watch)."""
+    writer = GenerationWriter(config.storage_dir)
+    save_index(writer, documents, chunks, (vectors.chunks, vectors.sentences), tokens, stats)
+    manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
+    generation = commit(config.storage_dir, writer, manifest)
+    written = SavedIndex(
+        generation,
+        load_manifest(generation),
+        documents={d.source: d for d in documents},
+        chunks=chunks,
+        chunk_matrix=vectors.chunks,
+        sentence_vectors=vectors.sentences,
+        file_stats=stats,
+        tokens=tokens,
+        verified=True,
+    )
+    remember(config, generation, written)
+
+
+def commit_file_stats(config: IndexConfig, previous: SavedIndex, stats: dict[str, Any]) -> None:
+    """If file keys moved, commit the same index with the new ones, its other files hard-linked.
+
+    Files touched or copied back with the same bytes, or last read by an older version, would
+    otherwise be read again by every sync until some document changes.
+    """
+    if stats == {**previous.file_stats, "scanned_ns": stats["scanned_ns"]}:
+        return
+    writer = GenerationWriter(config.storage_dir)
+    for name, checksum in previous.manifest["files"].items():
+        if name != "file_stats.json":  # all verified by _up_to_date
+            writer.link(name, previous.generation / name, checksum)
+    writer.write("file_stats.json", json_bytes(stats))
+    kept = {k: v for k, v in previous.manifest.items() if k not in ("files", "format")}
+    generation = commit(config.storage_dir, writer, kept)
+    parts = {k: v for k, v in vars(previous).items() if k not in ("generation", "manifest")}
+    recorded = SavedIndex(generation, load_manifest(generation), **{**parts, "file_stats": stats})
+    remember(config, generation, recorded)
+
+
+def _manifest(
+    config: IndexConfig, documents: list[SourceDocument], chunks: list[Chunk], dimension: int
+) -> dict[str, object]:
+    return {
+        "settings": config.settings(),
+        "chunker": chunker_fingerprint(config),
+        "dimension": dimension,
+        "metric": "inner_product",
+        "normalized": True,
+        "counts": {"documents": len(documents), "chunks": len(chunks)},
+        "documents": {d.source: d.sha256 for d in documents},
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
