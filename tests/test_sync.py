@@ -17,7 +17,6 @@ from conftest import holds_writer_lock
 from index import IndexConfig, SourceDocument, build_index, open_index
 from index.reading import file_keys
 from index.reading.file_keys import reader_fingerprint
-from index.storage.parts import SavedIndex
 from index.sync import previous as previous_index
 from ui.cli import main
 
@@ -417,12 +416,11 @@ def test_only_keys_read_clear_of_the_racy_window_are_trusted() -> None:
         if source != "not-stored.txt"
     }
     record = {"format": 1, "scanned_ns": now, "reader": reader_fingerprint(), "files": files}
-    saved = SavedIndex(Path("unused"), {}, documents=documents, file_stats=record)
-    assert sorted(file_keys.unchanged_files(saved)) == ["coarse-old.txt", "old.txt"]
-    assert file_keys.unchanged_files(saved)["old.txt"] == (
+    assert sorted(file_keys.unchanged_files(record, documents)) == ["coarse-old.txt", "old.txt"]
+    assert file_keys.unchanged_files(record, documents)["old.txt"] == (
         tuple(files["old.txt"]),
         documents["old.txt"],
     )
     # Texts read by other reading code are not reused: a fixed decoder must see every file.
     record["reader"] = "another version"
-    assert file_keys.unchanged_files(saved) == {}
+    assert file_keys.unchanged_files(record, documents) == {}
