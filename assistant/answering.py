@@ -139,12 +139,15 @@ def _choose(
 
 def _cite(index: StoredIndex, number: int, candidate: Candidate) -> Citation:
     document = index.documents[candidate.source]
+    quote = document.text[candidate.start : candidate.end]
     return Citation(
         id=number,
         source=document.source,
         title=document.title,
         date=document.date,
-        quote=document.text[candidate.start : candidate.end],
+        date_source=document.date_source,
+        language=language_of(quote),
+        quote=quote,
         start=candidate.start,
         end=candidate.end,
         score=round(candidate.score, 4),

@@ -16,10 +16,20 @@ class Citation:
     source: str
     title: str
     date: str
+    date_source: str  # "text" (a date marker in the document) or "file" (its modification time)
+    language: str  # the quoted sentence's language
     quote: str
     start: int
     end: int
     score: float
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A generated sentence dropped because the evidence it cites does not support it, and why."""
+
+    sentence: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -30,15 +40,21 @@ class Answer:
     answer: str
     refused: bool
     citations: tuple[Citation, ...]
+    generator: str = "extractive"  # or the LLM spec that wrote the answer
+    unsupported: tuple[Unsupported, ...] = ()
+    notice: str = ""  # one line on what went wrong on the way, e.g. an LLM server that timed out
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract, with keys in the documented order."""
-        return {
+        contract = {
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
+            "generator": self.generator,
             "citations": [asdict(citation) for citation in self.citations],
+            "unsupported": [asdict(dropped) for dropped in self.unsupported],
         }
+        return {**contract, "notice": self.notice} if self.notice else contract
 
 
 def refusal(question: str) -> Answer:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from assistant.answers import Answer
 from assistant.assistant import Assistant
@@ -16,19 +18,39 @@ _REFERS_BACK = re.compile(
 FOLLOW_UP_WORDS = 12
 
 
-class Conversation:
-    """Keeps the turns of one chat; each answer stays grounded in the documents alone."""
+@dataclass(frozen=True)
+class Reply:
+    """A finished answer and the text of each document it cites, from one index generation."""
 
-    def __init__(self, assistant: Assistant):
+    answer: Answer
+    texts: dict[str, str]
+
+
+class Conversation:
+    """Keeps the questions of one chat; each answer stays grounded in the documents alone.
+
+    `questions` are earlier questions (oldest first), so a conversation can be resumed from a
+    browser's storage or a `{"question", "history"}` line of `ask --json`.
+    """
+
+    def __init__(self, assistant: Assistant, questions: Sequence[str] = ()):
         self.assistant = assistant
-        self.turns: list[Answer] = []
+        self.questions: list[str] = list(questions)
 
     def ask(self, question: str, top_k: int | None = None, mode: str | None = None) -> Answer:
         """Answer `question`; a short follow-up is searched together with the previous question."""
-        context = self.turns[-1].question if self.turns and is_follow_up(question) else ""
-        answer = self.assistant.ask(question, top_k=top_k, mode=mode, context=context)
-        self.turns.append(answer)
-        return answer
+        *_, reply = self.stream(question, top_k, mode)
+        assert isinstance(reply, Reply)
+        return reply.answer
+
+    def stream(
+        self, question: str, top_k: int | None = None, mode: str | None = None
+    ) -> Iterator[str | Reply]:
+        """Text as a generator writes it (none for extractive answers), then the final Reply."""
+        context = self.questions[-1] if self.questions and is_follow_up(question) else ""
+        answer, texts = self.assistant.ask_with_documents(question, top_k, mode, context)
+        self.questions.append(answer.question)
+        yield Reply(answer, texts)
 
 
 def is_follow_up(question: str) -> bool:

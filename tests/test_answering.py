@@ -84,7 +84,9 @@ def test_off_topic_questions_are_refused(assistant: Assistant, question: str) ->
         "question": question,
         "answer": REFUSAL,
         "refused": True,
+        "generator": "extractive",
         "citations": [],
+        "unsupported": [],
     }
 
 
@@ -119,10 +121,14 @@ def test_an_english_question_is_answered_from_english_sentences_only(
 def test_answer_dict_follows_the_contract(assistant: Assistant) -> None:
     answer = assistant.ask("Which senior leader did the BSP expel?")
     data = answer.to_dict()
-    assert list(data) == ["question", "answer", "refused", "citations"]
+    assert list(data) == ["question", "answer", "refused", "generator", "citations", "unsupported"]
     assert data["citations"], data
     for citation in data["citations"]:
-        assert list(citation) == ["id", "source", "title", "date", "quote", "start", "end", "score"]
+        assert list(citation) == [
+            *("id", "source", "title", "date", "date_source", "language"),
+            *("quote", "start", "end", "score"),
+        ]
+        assert citation["date_source"] == "text" and citation["language"] == "en"
     assert any("Imran Masood" in c["quote"] for c in data["citations"])
     json.dumps(data, ensure_ascii=False)
 

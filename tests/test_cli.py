@@ -16,8 +16,19 @@ from index import open_index
 
 ASSISTANT = Path(sys.executable).parent / "assistant"
 QUESTION = "Which senior leader did the BSP expel?"
-CONTRACT = ["question", "answer", "refused", "citations"]
-CITATION = ["id", "source", "title", "date", "quote", "start", "end", "score"]
+CONTRACT = ["question", "answer", "refused", "generator", "citations", "unsupported"]
+CITATION = [
+    "id",
+    "source",
+    "title",
+    "date",
+    "date_source",
+    "language",
+    "quote",
+    "start",
+    "end",
+    "score",
+]
 
 
 def run(

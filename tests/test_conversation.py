@@ -20,7 +20,7 @@ def test_a_follow_up_uses_the_previous_question(assistant: Assistant) -> None:
     assert not follow_up.refused
     assert follow_up.citations
     assert {c.source for c in follow_up.citations} <= MAYAWATI
-    assert [turn.question for turn in conversation.turns] == [first.question, FOLLOW_UP]
+    assert conversation.questions == [first.question, FOLLOW_UP]
     # Searched with the two questions together, quoted for the follow-up alone.
     passages = assistant.search(f"{first.question} {FOLLOW_UP}")
     for citation in follow_up.citations:
@@ -69,3 +69,21 @@ def test_follow_up_quotes_the_new_subject_not_the_first_answer(assistant) -> Non
     assert not follow_up.refused
     assert follow_up.citations[0].quote != first.citations[0].quote
     assert "Samajwadi Party" in follow_up.citations[0].quote
+
+
+def test_a_resumed_conversation_answers_follow_ups_like_a_live_one(assistant: Assistant) -> None:
+    first = "What did Mayawati announce about the upcoming byelections in 2018?"
+    live = Conversation(assistant)
+    live.ask(first)
+    resumed = Conversation(assistant, questions=[first])
+    assert resumed.ask(FOLLOW_UP).citations == live.ask(FOLLOW_UP).citations
+
+
+def test_stream_ends_with_the_answer_and_its_documents(assistant: Assistant) -> None:
+    from assistant.conversation import Reply
+
+    *deltas, reply = Conversation(assistant).stream("Who is the chief of the BSP?")
+    assert deltas == []  # an extractive answer is ready at once: nothing to stream
+    assert isinstance(reply, Reply) and reply.answer.citations
+    for citation in reply.answer.citations:
+        assert reply.texts[citation.source][citation.start : citation.end] == citation.quote

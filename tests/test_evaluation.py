@@ -89,7 +89,10 @@ def test_gold_answers_match_every_group_ignoring_case_and_markers() -> None:
 
 def test_answer_metrics_match_values_worked_out_by_hand() -> None:
     def answer(text: str, *quotes: str) -> Answer:
-        cited = tuple(Citation(i, "a.txt", "", "", q, 0, len(q), 1.0) for i, q in enumerate(quotes))
+        cited = tuple(
+            Citation(i, "a.txt", "", "", "file", "en", q, 0, len(q), 1.0)
+            for i, q in enumerate(quotes)
+        )
         return Answer("?", text or "Not found in the documents.", not text, cited)
 
     questions = [

@@ -97,7 +97,14 @@ def test_cli_answers_every_line_of_hostile_questions(storage_dir: Path) -> None:
         if error is not None:
             assert error in record["error"], name
         else:
-            assert list(record) == ["question", "answer", "refused", "citations"], name
+            assert list(record) == [
+                "question",
+                "answer",
+                "refused",
+                "generator",
+                "citations",
+                "unsupported",
+            ], name
             assert must_hold is None or must_hold in record["answer"], name
             assert not any(phrase in record["answer"] for phrase in NEVER_SAID), name
 

@@ -58,9 +58,11 @@ def test_bundled_articles_load_with_their_metadata() -> None:
         if source in MARKED_DATES:
             assert document.date == MARKED_DATES[source]
             assert f"date {document.date}" not in document.text[:40]
+            assert document.date_source == "text"
             assert document.language == "en"
         else:
             assert document.date == file_date(DOCUMENTS / source)
+            assert document.date_source == "file"  # the checkout's time, not the article's date
             assert document.language == "hi"
     assert documents[HINDI].title.startswith("उपचुनाव में अच्छे परिणाम")
     assert documents["001_12eda452278b32ab.txt"].text.startswith("The Samajwadi Party, which")

@@ -27,7 +27,7 @@ PROPERTY_SETTINGS = settings(
 def assert_contract(assistant: Assistant, answer: Answer) -> None:
     """The contract of design.md: a refusal without citations, or quotes found at their offsets."""
     data = answer.to_dict()
-    assert list(data) == ["question", "answer", "refused", "citations"]
+    assert list(data) == ["question", "answer", "refused", "generator", "citations", "unsupported"]
     json.dumps(data, ensure_ascii=False).encode("utf-8")  # what the CLI prints
     if answer.refused:
         assert answer.answer == REFUSAL and answer.citations == ()

@@ -18,6 +18,7 @@ class SourceDocument:
     language: str
     text: str
     sha256: str
+    date_source: str = "file"  # "text": a date marker in the document; "file": its modified time
 
 
 @dataclass(frozen=True)

@@ -138,4 +138,5 @@ def _load_file(
     sha256 = hashlib.sha256(data).hexdigest()
     marker_date, text, title, language = decoded_text(path, data, sha256)
     date = marker_date or modified_date(info.st_mtime)
-    return SourceDocument(source, title, date, language, text, sha256), key
+    date_source = "text" if marker_date else "file"
+    return SourceDocument(source, title, date, language, text, sha256, date_source), key
