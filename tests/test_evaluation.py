@@ -353,7 +353,9 @@ def test_project_questions_over_the_documents_index(tmp_path: Path, storage_dir:
     assert "## Failed questions" in (tmp_path / "report.md").read_text()
 
 
-@pytest.mark.parametrize("path", sorted(QUESTIONS.glob("*.jsonl")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", sorted(QUESTIONS.glob("documents-*.jsonl")), ids=lambda path: path.name
+)
 def test_every_gold_answer_is_written_in_a_relevant_document(path: Path) -> None:
     """A typo in a gold string would make a question impossible to answer and skew every figure."""
     documents = QUESTIONS.parent.parent / "documents"
@@ -362,3 +364,20 @@ def test_every_gold_answer_is_written_in_a_relevant_document(path: Path) -> None
         assert question.answerable == bool(texts) == bool(question.answers), question.text
         for group in question.answers:
             assert any(option.lower() in text for option in group for text in texts), question.text
+
+
+def test_every_claim_quotes_its_evidence_from_the_article() -> None:
+    """Claims are judged against the sentence they distort or paraphrase: it must be real."""
+    documents = QUESTIONS.parent.parent / "documents"
+    claims = [
+        json.loads(line)
+        for line in (QUESTIONS / "claims.jsonl").read_text("utf-8").split("\n")
+        if line
+    ]
+    assert len(claims) >= 150
+    kinds = {"supported", "number", "name", "role", "negation"}
+    for claim in claims:
+        assert claim["kind"] in kinds and claim["supported"] == (claim["kind"] == "supported")
+        assert claim["split"] in {"fit", "held-out"}
+        texts = [(documents / source).read_text("utf-8") for source in claim["relevant"]]
+        assert any(claim["evidence"] in text for text in texts), claim["claim"]
