@@ -19,12 +19,29 @@ from test_ui import QUESTION, free_port, serving
 
 from assistant import Assistant
 from ui.access import check_exposure, parse_auth
-from ui.guard import MAX_BODY_BYTES, is_allowed_path
+from ui.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, is_allowed_path
 from ui.server import CONCURRENCY, QUEUE_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
 EVIL = "http://evil.example"
+
+
+class SlowAssistant(Assistant):
+    """The real assistant, 20 s slower per answer: long enough to fill the queue around it."""
+
+    def __init__(self, real: Assistant):
+        super().__init__(real.index, real.config)
+
+    def ask_with_documents(self, *args, **kwargs):
+        time.sleep(20)
+        return super().ask_with_documents(*args, **kwargs)
+
+
+def ask_index(client: httpx.Client, url: str) -> int:
+    """The chat's event number in the page config (what the browser sends as fn_index)."""
+    dependencies = client.get(f"{url}config").json()["dependencies"]
+    return next(i for i, d in enumerate(dependencies) if d.get("api_name") == "ask")
 
 
 def probe_paths(storage_dir: Path, port: int) -> list[str]:
@@ -88,20 +105,20 @@ def test_no_file_is_served_through_any_route(assistant: Assistant, storage_dir: 
         assert not any(secret in reply.text for secret in secrets), path
 
 
-def test_uploads_are_refused_whatever_their_type_or_size(assistant: Assistant) -> None:
-    files = {
-        "small.html": b"<script>alert(1)</script>",
-        "big.txt": b"x" * 2_000_000,
-    }
-    with serving(assistant) as url, httpx.Client(timeout=30) as client:
-        replies = {
-            name: client.post(f"{url}gradio_api/upload", files={"files": (name, content)})
-            for name, content in files.items()
-        }
-    assert {name: reply.status_code for name, reply in replies.items()} == {
-        "small.html": 404,
-        "big.txt": 404,
-    }
+def test_gradio_refuses_an_upload_over_its_size_limit(assistant: Assistant) -> None:
+    # Checked while the body streams in, before Gradio keeps the file; a body over the
+    # guard's upload limit is refused before Gradio reads it.
+    with serving(assistant) as url, httpx.Client(timeout=60) as client:
+        big = client.post(
+            f"{url}gradio_api/upload", files={"files": ("big.txt", b"x" * 21 * 2**20)}
+        )
+        huge = client.post(
+            f"{url}gradio_api/upload", files={"files": ("huge.txt", b"x" * (MAX_UPLOAD_BYTES + 1))}
+        )
+        small = client.post(f"{url}gradio_api/upload", files={"files": ("ok.txt", b"hello")})
+    assert big.status_code == 413, big.text
+    assert huge.status_code == 413
+    assert small.status_code == 200 and len(small.json()) == 1
 
 
 def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> None:
@@ -109,25 +126,28 @@ def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> Non
     question = "Which senior leader did the BSP expel?"
     with serving(assistant) as url, httpx.Client(timeout=60) as client:
         direct = client.post(
-            f"{url}gradio_api/run/ask", json={"data": [question, None, 5, "hybrid"]}
+            f"{url}gradio_api/run/ask", json={"data": [question, 5, "hybrid", None]}
         )
         queued = client.post(
             f"{url}gradio_api/queue/join",
-            json={"data": [question, None, 5, "hybrid"], "fn_index": 1, "session_hash": "q"},
+            json={
+                "data": [question, 5, "hybrid", None],
+                "fn_index": ask_index(client, url),
+                "session_hash": "q",
+            },
         )
     assert direct.status_code == 404 and "Imran" not in direct.text
     assert queued.status_code == 200 and "event_id" in queued.json()
 
 
 def test_the_queue_runs_16_chats_at_once_and_holds_64_more(assistant: Assistant) -> None:
-    # Each answer streams 20 updates a second apart, so none ends while the test joins more.
-    with serving(assistant, stream_delay=1.0) as url, httpx.Client(timeout=30) as client:
-        config = client.get(f"{url}config").json()
-        ask = next(i for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
+    # Each answer takes 20 s here, so none ends while the test joins more.
+    with serving(SlowAssistant(assistant)) as url, httpx.Client(timeout=30) as client:
+        ask = ask_index(client, url)
 
         def join(number: int) -> httpx.Response:
             body = {
-                "data": [QUESTION, None, 5, "hybrid"],
+                "data": [QUESTION, 5, "hybrid", None],
                 "fn_index": ask,
                 "session_hash": f"s{number}",
             }
@@ -151,7 +171,11 @@ def test_a_big_or_unsized_request_body_is_refused(assistant: Assistant) -> None:
         login = client.post(f"{url}login", data={"username": "x" * MAX_BODY_BYTES, "password": "p"})
         small = client.post(
             f"{url}gradio_api/queue/join",
-            json={"data": [QUESTION, None, 5, "hybrid"], "fn_index": 1, "session_hash": "ok"},
+            json={
+                "data": [QUESTION, 5, "hybrid", None],
+                "fn_index": ask_index(client, url),
+                "session_hash": "ok",
+            },
         )
     assert chunked.request.headers.get("transfer-encoding") == "chunked"
     assert (big.status_code, chunked.status_code, login.status_code) == (413, 413, 413)

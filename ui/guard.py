@@ -1,13 +1,16 @@
 """An ASGI guard in front of Gradio that lets through only the chat's own routes and host names.
 
-Gradio's advisories nearly all go through routes this chat never uses (file=, upload, proxy=,
-stream, MCP, run history), so those answer 404 whatever Gradio's own checks would decide.
+Gradio's advisories nearly all go through routes this app never uses (file=, proxy=, stream,
+MCP, run history), so those answer 404 whatever Gradio's own checks would decide. Uploads (the
+Documents and Evaluation tabs) go through Gradio's upload route, bounded by size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from ui.page import FONT_ROUTE
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -32,6 +35,9 @@ ALLOWED_PATHS = frozenset(
         "/gradio_api/startup-events",
         "/gradio_api/cancel",
         "/gradio_api/reset",
+        "/gradio_api/upload",
+        "/gradio_api/upload_progress",
+        FONT_ROUTE,
     }
 )
 ALLOWED_PREFIXES = (
@@ -46,6 +52,9 @@ ALLOWED_PREFIXES = (
 # a pasted 100 KB one (JSON-escaped: up to 6 bytes a character) must still reach the chat and get
 # its "too long" message; beyond this a client could only make the server buffer its bytes.
 MAX_BODY_BYTES = 2**20
+# An upload of several documents at once; Gradio's max_file_size bounds each file below this.
+UPLOAD_PATH = "/gradio_api/upload"
+MAX_UPLOAD_BYTES = 64 * 2**20
 # Names a browser on this machine uses for a loopback server. Checking the Host header stops
 # DNS rebinding: a page on attacker.example re-resolved to 127.0.0.1 sends its own name here.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -104,7 +113,8 @@ def _body_allowed(scope: Scope) -> bool:
     if b"transfer-encoding" in headers:
         return False
     length = headers.get(b"content-length", b"0")
-    return length.isdigit() and int(length) <= MAX_BODY_BYTES
+    limit = MAX_UPLOAD_BYTES if scope.get("path") == UPLOAD_PATH else MAX_BODY_BYTES
+    return length.isdigit() and int(length) <= limit
 
 
 def host_name(host_header: str) -> str:
