@@ -64,6 +64,8 @@ def _run(argv: list[str] | None) -> int:
         )
         command: Callable[[argparse.Namespace, AssistantConfig], int] = args.command
         return command(args, config)
+    except BrokenPipeError:  # an OSError, but no failure: main ends quietly
+        raise
     except USER_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
