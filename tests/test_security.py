@@ -17,7 +17,8 @@ import pytest
 from conftest import ui_process
 from test_ui import QUESTION, free_port, serving
 
-from assistant import Assistant
+from assistant import Assistant, AssistantConfig
+from index import IndexConfig, build_index
 from ui.access import check_exposure, parse_auth
 from ui.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, is_allowed_path
 from ui.server import CONCURRENCY, QUEUE_SIZE
@@ -327,3 +328,126 @@ def run_ui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
         timeout=120,
         check=False,
     )
+
+
+def event_index(client: httpx.Client, url: str, elem_id: str, trigger: str) -> int:
+    """The number of the event that `trigger` on the component `elem_id` runs."""
+    config = client.get(f"{url}config").json()
+    ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    return next(
+        i
+        for i, d in enumerate(config["dependencies"])
+        if any(ids.get(target) == elem_id and kind == trigger for target, kind in d["targets"])
+    )
+
+
+def run_event(client: httpx.Client, url: str, fn_index: int, data: list, session: str) -> list:
+    """Join the queue as the page does and read the event's output from its stream."""
+    message = event_message(client, url, fn_index, data, session)
+    assert message.get("success"), message
+    return message["output"]["data"]
+
+
+def event_message(client: httpx.Client, url: str, fn_index: int, data: list, session: str) -> dict:
+    """The event's last message: its output, or the error it ended with."""
+    body = {"data": data, "fn_index": fn_index, "session_hash": session}
+    joined = client.post(f"{url}gradio_api/queue/join", json=body)
+    assert joined.status_code == 200, joined.text
+    stream_url = f"{url}gradio_api/queue/data?session_hash={session}"
+    with client.stream("GET", stream_url, timeout=120) as stream:
+        for line in stream.iter_lines():
+            if not line.startswith("data:"):
+                continue
+            message = json.loads(line[5:])
+            if message.get("msg") == "process_completed":
+                return message
+    raise AssertionError("the event never completed")
+
+
+def uploaded(client: httpx.Client, url: str, name: str, content: bytes) -> dict:
+    """Upload through Gradio's route, as a drop on the Documents tab does; the file's data."""
+    reply = client.post(f"{url}gradio_api/upload", files={"files": (name, content)})
+    assert reply.status_code == 200, reply.text
+    path = reply.json()[0]
+    return {"path": path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}
+
+
+@pytest.fixture()
+def own_folder(tmp_path: Path) -> Assistant:
+    """A documents folder and index of its own, which the served app may change."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name in sorted(os.listdir(REPO / "documents"))[:2]:
+        (documents / name).write_bytes((REPO / "documents" / name).read_bytes())
+    config = IndexConfig(documents_dir=documents, storage_dir=tmp_path / "storage")
+    build_index(config)
+    return Assistant.open(AssistantConfig(index=config))
+
+
+def test_uploads_stay_in_the_folder_and_bad_ones_write_nothing(
+    own_folder: Assistant, tmp_path: Path
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not touch")
+    (documents / "planted.txt").symlink_to(secret)
+    files = {
+        "../../escaped.txt": b"The Zorblax pier was painted teal.\n",
+        "<img src=x onerror=alert(1)>.txt": b"The Zorblax bell rang twice.\n",
+        "planted.txt": b"overwrite through the link\n",
+        "tool.exe": b"MZ binary",
+        "big.txt": b"x" * (own_folder.config.index.max_file_bytes + 1),
+    }
+    with serving(own_folder) as url, httpx.Client(timeout=60) as client:
+        add = event_index(client, url, "upload", "upload")
+        data = [[uploaded(client, url, name, content) for name, content in files.items()]]
+        table, _, status, _ = run_event(client, url, add, data, "uploader")
+
+    assert sorted(os.listdir(documents))[-3:] == [
+        "escaped.txt",
+        "img src_x onerror_alert(1).txt",
+        "planted.txt",
+    ]
+    assert not (tmp_path / "escaped.txt").exists() and secret.read_text() == "do not touch"
+    assert not (documents / "tool.exe").exists() and not (documents / "big.txt").exists()
+    assert "planted.txt already exists" in status and "type .exe is not allowed" in status
+    assert "big.txt" in status and "over the" in status
+    assert "<img" not in table and "&lt;img" not in table  # the saved name has no markup left
+    assert "Added and indexed: escaped.txt" in status
+
+
+def test_delete_takes_only_listed_files_and_a_link_not_its_target(
+    own_folder: Assistant, tmp_path: Path
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not touch")
+    (documents / "planted.txt").symlink_to(secret)
+    with serving(own_folder) as url, httpx.Client(timeout=60) as client:
+        remove = event_index(client, url, "confirm-delete", "click")
+        replies = {
+            name: event_message(client, url, remove, [name], f"deleter{number}")
+            for number, name in enumerate(["../secret.txt", str(secret), "planted.txt"])
+        }
+
+    assert secret.read_text() == "do not touch" and not (documents / "planted.txt").exists()
+    for name in ("../secret.txt", str(secret)):  # not among the choices Gradio let through
+        assert not replies[name]["success"] and "not in the list of choices" in str(replies[name])
+    assert replies["planted.txt"]["output"]["data"][3].startswith("Deleted planted.txt.")
+    assert len(os.listdir(documents)) == 2
+
+
+def test_with_a_password_nothing_is_uploaded_or_deleted_before_login(
+    own_folder: Assistant,
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    before = sorted(os.listdir(documents))
+    with serving(own_folder, auth=("reader", "pass:word")) as url, httpx.Client(timeout=30) as c:
+        upload = c.post(f"{url}gradio_api/upload", files={"files": ("new.txt", b"text\n")})
+        join = c.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [before[0]], "fn_index": 9, "session_hash": "anonymous"},
+        )
+        view = c.get(f"{url}config")
+    assert (upload.status_code, join.status_code, view.status_code) == (401, 401, 401)
+    assert sorted(os.listdir(documents)) == before

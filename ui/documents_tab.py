@@ -24,9 +24,9 @@ def build_documents_tab(assistant: Assistant, tabs: gr.Tabs, tab: gr.Tab) -> Non
         "each; the chat keeps answering from the current index while a sync runs."
     )
     table = gr.HTML(lambda: _table(assistant), elem_id="documents-table", js_on_load=None)
-    upload = gr.File(
-        file_count="multiple", file_types=suffixes, label="Add documents", elem_id="upload"
-    )
+    # No file_types: Gradio would refuse the whole drop for one bad file, where
+    # assistant.library refuses that one file with its reason and adds the rest.
+    upload = gr.File(file_count="multiple", label="Add documents", elem_id="upload")
     status = gr.Textbox(label="Last change", interactive=False, elem_id="documents-status")
     with gr.Row():
         choice = gr.Dropdown(_sources(assistant), label="Document", elem_id="document-choice")
