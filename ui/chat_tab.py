@@ -176,6 +176,8 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
 
     def reload(kept: Any) -> tuple:
         restored = restore(assistant, kept)
+        if not restored.messages:  # nothing kept: leave alone a question asked meanwhile
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         last = len(restored.turns) - 1
         return restored.messages, sources_panel(restored.turns, last), restored, restored.questions
 

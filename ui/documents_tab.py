@@ -15,8 +15,13 @@ from index import DocumentsFolderError, StorageBusyError
 from ui.document_views import document_view, documents_table, sync_summary
 
 
-def build_documents_tab(assistant: Assistant, tabs: gr.Tabs, tab: gr.Tab) -> None:
-    """Widgets over assistant.library; every change ends with a sync and a fresh table."""
+def build_documents_tab(
+    assistant: Assistant, tabs: gr.Tabs, tab: gr.Tab, request: gr.Textbox
+) -> None:
+    """Widgets over assistant.library; every change ends with a sync and a fresh table.
+
+    `request` is the hidden box a citation card's "view in document" link fills.
+    """
     suffixes = list(assistant.config.index.supported_suffixes)
     gr.Markdown(
         f"Files in `{html.escape(str(assistant.config.index.documents_dir))}`. Add "
@@ -37,9 +42,6 @@ def build_documents_tab(assistant: Assistant, tabs: gr.Tabs, tab: gr.Tab) -> Non
         confirm = gr.Button("Yes, delete it", variant="stop", elem_id="confirm-delete")
         cancel = gr.Button("Cancel", elem_id="cancel-delete")
     viewer = gr.HTML("", elem_id="document-view", js_on_load=None)
-    # Filled by the page script when a citation card's "view in document" is clicked.
-    request = gr.Textbox(visible="hidden", elem_id="view-request")
-    open_request = gr.Button(visible="hidden", elem_id="view-open")
 
     def add(files: list[str] | None, progress: Any = gr.Progress()) -> tuple:  # noqa: B008
         added, refused = [], []
@@ -86,12 +88,12 @@ def build_documents_tab(assistant: Assistant, tabs: gr.Tabs, tab: gr.Tab) -> Non
 
     def open_passage(raw: str) -> tuple:
         try:
-            source, start, end = json.loads(raw)
+            source, start, end, _ = json.loads(raw)
         except (ValueError, TypeError):
             return gr.skip(), gr.skip(), gr.skip()
         return _view(assistant, str(source), start, end), source, gr.Tabs(selected="documents")
 
-    open_request.click(open_passage, request, [viewer, choice, tabs], api_visibility="private")
+    request.change(open_passage, request, [viewer, choice, tabs], api_visibility="private")
 
 
 def _synced(assistant: Assistant, progress: Any, added: list[str], refused: list[str]) -> str:

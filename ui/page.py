@@ -37,7 +37,7 @@ body, .gradio-container, .gradio-container * {{
 """
 
 # Clicking [n] reveals its answer's cards and highlights card n; "view in document" asks the
-# server (through the hidden #view-request box) to open the document at that passage.
+# server (through the hidden #view-request box, whose change is an event) to open the document.
 PAGE_HEAD = r"""
 <script>
 document.addEventListener("click", (event) => {
@@ -66,9 +66,10 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
     const box = document.querySelector("#view-request textarea, #view-request input");
     if (!box) return;
-    box.value = JSON.stringify([view.dataset.source, +view.dataset.start, +view.dataset.end]);
+    // The time makes each click a change, so the same passage can be opened twice.
+    const request = [view.dataset.source, +view.dataset.start, +view.dataset.end, Date.now()];
+    box.value = JSON.stringify(request);
     box.dispatchEvent(new Event("input", {bubbles: true}));
-    document.querySelector("#view-open")?.click();
   }
 }, true);
 </script>
