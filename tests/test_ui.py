@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from assistant.config import MODES
 from assistant.conversation import Conversation
 from index import IndexConfig, IndexMissingError
 from ui.app import build_app
-from ui.chat_tab import PASTE_CHARS, SEARCHING, ChatState, respond
+from ui.chat_tab import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, respond
 from ui.cli import main as cli_main
 from ui.rendering import NOTHING_CITED, context_after, context_before, sources_panel
 from ui.server import CONCURRENCY, launch, serve
@@ -91,7 +92,7 @@ def test_extractive_answer_is_shown_at_once_with_cited_sources(assistant: Assist
     updates = ask(assistant, QUESTION)
 
     replies = [messages[-1]["content"] for messages, _, _ in updates]
-    assert len(replies) == 2 and replies[0] == SEARCHING  # no word-by-word replay
+    assert len(replies) == 1  # at once: no placeholder, no word-by-word replay
     messages, sources, box = updates[-1]
     assert messages == [
         {"role": "user", "content": html.escape(QUESTION)},
@@ -102,6 +103,22 @@ def test_extractive_answer_is_shown_at_once_with_cited_sources(assistant: Assist
     assert html.escape(citation.title) in sources
     assert citation.source in sources and citation.date in sources
     assert f"<mark>{html.escape(citation.quote)}</mark>" in sources
+
+
+def test_a_slow_answer_shows_the_question_and_a_placeholder_first(assistant: Assistant) -> None:
+    class SlowAssistant(Assistant):  # the real assistant, queued behind others for a while
+        def ask_with_documents(self, *args, **kwargs):
+            time.sleep(PLACEHOLDER_AFTER * 3)
+            return super().ask_with_documents(*args, **kwargs)
+
+    slow = SlowAssistant(assistant.index, assistant.config)
+    updates = ask(slow, QUESTION)
+
+    assert [messages[-1]["content"] for messages, _, _ in updates] == [
+        SEARCHING,
+        bubble(assistant.ask(QUESTION).answer),
+    ]
+    assert updates[0][0][0] == {"role": "user", "content": html.escape(QUESTION)}
 
 
 def test_every_citation_gets_a_numbered_card(assistant: Assistant) -> None:

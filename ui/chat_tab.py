@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +38,10 @@ PASTE_CHARS = 100_000
 RESTORED_QUESTIONS = 20
 # Answering is CPU-bound: more answers at once than cores only slow each other down.
 ANSWERING = threading.BoundedSemaphore(len(os.sched_getaffinity(0)))
+# An extractive answer takes about 10 ms and is shown at once; one that is not ready after
+# this many seconds (queued behind others, or an LLM still thinking) shows a placeholder first.
+PLACEHOLDER_AFTER = 0.25
+_WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="answer")
 # Passes at most PASTE_CHARS of the question on; the other inputs go through untouched.
 CAP_QUESTION_JS = (
     f"(q, ...rest) => [q && q.length > {PASTE_CHARS} ? q.slice(0, {PASTE_CHARS}) : q, ...rest]"
@@ -64,10 +71,13 @@ class ChatUpdate:
 def respond(
     assistant: Assistant, question: str, state: ChatState, top_k: float, mode: str
 ) -> Iterator[ChatUpdate]:
-    """Show the question, any text as a generator writes it, then the verified, cited answer."""
+    """The cited answer, at once when it is quick.
+
+    A slow one shows the question and a placeholder first, then any text as a generator
+    writes it, then the verified answer in its place.
+    """
     question = question or ""
     asked = [*state.messages, _message("user", question)] if question.strip() else state.messages
-    yield ChatUpdate(ChatState([*asked, _message("assistant", SEARCHING)], *_rest(state)), None, "")
     conversation = Conversation(assistant, state.questions)
     try:
         if len(question) >= PASTE_CHARS:
@@ -75,8 +85,14 @@ def respond(
                 f"The question is over {PASTE_CHARS:,} characters long; keep it under "
                 f"{assistant.config.max_question_chars} characters"
             )
-        with ANSWERING:
-            events = list(conversation.stream(question, int(top_k), mode))
+        events = conversation.stream(question, int(top_k), mode)
+        first = _WORKERS.submit(_first_event, events)
+        try:
+            opening = first.result(timeout=PLACEHOLDER_AFTER)
+        except FutureTimeout:
+            placeholder = ChatState([*asked, _message("assistant", SEARCHING)], *_rest(state))
+            yield ChatUpdate(placeholder, None, "")
+            opening = first.result()
     except QuestionError as error:
         # An error is its own message; the box keeps what was typed, so nothing is lost.
         failed_turns = [*state.turns, EMPTY_SOURCES]
@@ -86,13 +102,18 @@ def respond(
         yield ChatUpdate(failed, None, None)
         return
     written = ""
-    for event in events:
+    for event in itertools.chain([opening], events):
         if isinstance(event, str):  # an LLM's text while it writes; replaced by the verified answer
             written += event
             streaming = ChatState([*asked, _message("assistant", written)], *_rest(state))
             yield ChatUpdate(streaming, None, "")
         else:
             yield _answered(state, asked, event, conversation.questions)
+
+
+def _first_event(events: Iterator[str | Reply]) -> str | Reply:
+    with ANSWERING:
+        return next(events)
 
 
 def _answered(
