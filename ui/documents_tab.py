@@ -31,7 +31,7 @@ def build_documents_tab(
     table = gr.HTML(lambda: _table(assistant), elem_id="documents-table", js_on_load=None)
     # No file_types: Gradio would refuse the whole drop for one bad file, where
     # assistant.library refuses that one file with its reason and adds the rest.
-    upload = gr.File(file_count="multiple", label="Add documents", elem_id="upload")
+    upload = gr.File(file_count="multiple", label="Add documents", elem_id="upload", height=140)
     status = gr.Textbox(label="Last change", interactive=False, elem_id="documents-status")
     with gr.Row():
         choice = gr.Dropdown(_sources(assistant), label="Document", elem_id="document-choice")
@@ -84,7 +84,13 @@ def build_documents_tab(
     confirm.click(
         remove, choice, [confirm_row, table, choice, status, upload], api_visibility="private"
     ).then(lambda: "", None, viewer, api_visibility="private")
-    view.click(lambda s: _view(assistant, s, None, None), choice, viewer, api_visibility="private")
+    view.click(
+        lambda s: _view(assistant, s, None, None),
+        choice,
+        viewer,
+        api_visibility="private",
+        scroll_to_output=True,
+    )
 
     def open_passage(raw: str) -> tuple:
         try:
@@ -93,7 +99,13 @@ def build_documents_tab(
             return gr.skip(), gr.skip(), gr.skip()
         return _view(assistant, str(source), start, end), source, gr.Tabs(selected="documents")
 
-    request.change(open_passage, request, [viewer, choice, tabs], api_visibility="private")
+    request.change(
+        open_passage,
+        request,
+        [viewer, choice, tabs],
+        api_visibility="private",
+        scroll_to_output=True,
+    )
 
 
 def _synced(assistant: Assistant, progress: Any, added: list[str], refused: list[str]) -> str:
