@@ -154,3 +154,14 @@ def test_the_table_shows_an_html_file_name_as_text(library: Assistant, tmp_path:
     table = documents_table(list_documents(library))
 
     assert saved == "x.txt" and "<script>" not in table and "&lt;script&gt;" in table
+
+
+def test_a_skipped_file_alone_still_reaches_the_ledger(library: Assistant) -> None:
+    # Nothing indexable changed, so the sync commits only its file records and ledger.
+    (library.config.index.documents_dir / "notes.txt").write_bytes(b"caf\xe9 latin-1\n")
+
+    report = sync(library)
+    rows = {row.source: row for row in list_documents(library)}
+
+    assert report.up_to_date and report.count("skipped") == 1
+    assert rows["notes.txt"].status == "skipped" and "UTF-8" in rows["notes.txt"].reason
