@@ -124,7 +124,7 @@ def test_questions_during_a_rebuild_keep_getting_answers(folders: tuple[Path, Pa
 def test_the_running_chat_cites_the_new_document_after_a_rebuild(
     folders: tuple[Path, Path],
 ) -> None:
-    from ui.chat_tab import ChatState, respond
+    from ui.chat_turns import ChatState, respond
 
     documents, storage = folders
     assistant = open_assistant(storage)

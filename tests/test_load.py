@@ -25,7 +25,7 @@ from conftest import ui_process
 from test_ui import bubble, free_port
 
 from assistant import Assistant
-from ui.chat_tab import SEARCHING
+from ui.chat_turns import SEARCHING
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 16

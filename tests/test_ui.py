@@ -22,7 +22,7 @@ from assistant.config import MODES
 from assistant.conversation import Conversation
 from index import IndexConfig, IndexMissingError
 from ui.app import build_app
-from ui.chat_tab import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, respond
+from ui.chat_turns import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, respond
 from ui.cli import main as cli_main
 from ui.rendering import NOTHING_CITED, context_after, context_before, sources_panel
 from ui.server import CONCURRENCY, launch, serve

@@ -11,7 +11,7 @@ from ui.app import build_app
 from ui.guard import LOOPBACK_NAMES, RouteGuard
 from ui.page import PAGE_CSS, PAGE_HEAD, FontRoute
 
-# Chats streaming at once; ui.chat_tab.ANSWERING lets only one answer per core be computed at a
+# Chats streaming at once; ui.chat_turns.ANSWERING lets only one answer per core be computed at a
 # time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get "queue full".
 CONCURRENCY = 16
 QUEUE_SIZE = 64
