@@ -278,3 +278,35 @@ def serving(assistant: Assistant, auth: tuple[str, str] | None = None) -> Iterat
         yield f"http://127.0.0.1:{port}/"
     finally:
         app.close()
+
+
+def test_generated_text_streams_then_the_verified_answer_replaces_it(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    import ui.chat_turns
+    from assistant.answers import Unsupported
+    from assistant.conversation import Reply
+
+    class WritingConversation(Conversation):
+        """Writes two pieces of text as an LLM would, then the real, checked reply with one
+        sentence dropped and a notice: the path issue #12's generators take."""
+
+        def stream(self, question, top_k=None, mode=None):
+            yield "The pier "
+            yield "was painted."
+            *_, reply = super().stream(question, top_k, mode)
+            dropped = (Unsupported("The SP won every seat.", "no passage says so"),)
+            answer = dataclasses.replace(reply.answer, unsupported=dropped, notice="LLM slow")
+            yield Reply(answer, reply.texts)
+
+    monkeypatch.setattr(ui.chat_turns, "Conversation", WritingConversation)
+    monkeypatch.setattr(ui.chat_turns, "PLACEHOLDER_AFTER", 5.0)
+    replies = [messages[-1]["content"] for messages, _, _ in ask(assistant, SEATS)]
+
+    assert replies[:2] == ["The pier ", "The pier was painted."]
+    final = replies[-1]
+    assert len(replies) == 3 and final.startswith(bubble(assistant.ask(SEATS).answer))
+    assert "Not supported by the documents:" in final and "The SP won every seat." in final
+    assert "LLM slow" in final

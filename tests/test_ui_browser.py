@@ -337,3 +337,26 @@ def own_folder(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     config = IndexConfig(documents_dir=root / "documents", storage_dir=root / "storage")
     build_index(config)
     return Assistant.open(AssistantConfig(index=config))
+
+
+def test_a_huge_devanagari_paste_gets_the_too_long_message(
+    assistant: Assistant, browser: sync_api.Browser, tmp_path: Path
+) -> None:
+    paste = "मायावती " * 25_000  # 200,000 characters: once an HTTP 413
+    with serving(assistant) as url:
+        visit = open_page(browser, url)
+        statuses: list[int] = []
+        visit.page.on("response", lambda response: statuses.append(response.status))
+        box = visit.page.get_by_placeholder("Ask about your documents")
+        box.fill(paste)
+        reply = visit.submit(
+            "The question is over 100,000 characters long; keep it under 2000 characters"
+        )
+        expect(box).to_have_value(paste)  # nothing typed is lost
+        expect(visit.page.locator("footer, [aria-label*='footer']").first).not_to_contain_text(
+            "Runs"
+        )
+        visit.page.screenshot(path=tmp_path / "too-long.png")
+    assert 413 not in statuses and reply.count() == 1
+    shown = visit.page.locator('#chat [data-testid="user"]').last.inner_text()
+    assert len(shown) < 300 and shown.endswith("(over 100,000 characters)")

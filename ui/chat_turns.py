@@ -23,6 +23,8 @@ SEARCHING = "Searching the documents…"
 # The browser sends at most this many characters of a question, so a huge paste gets the
 # "too long" message instead of a request body the server refuses (HTTP 413).
 PASTE_CHARS = 100_000
+# Characters of an over-long question echoed in the chat.
+SHOWN_OF_LONG_QUESTION = 200
 # Questions kept in the browser and asked again after a reload (each takes milliseconds).
 RESTORED_QUESTIONS = 20
 # Answering is CPU-bound: more answers at once than cores only slow each other down.
@@ -62,7 +64,11 @@ def respond(
     writes it, then the verified answer in its place.
     """
     question = question or ""
-    asked = [*state.messages, _message("user", question)] if question.strip() else state.messages
+    shown = question
+    if len(question) > assistant.config.max_question_chars:  # a paste: its start is enough
+        over = "over " if len(question) >= PASTE_CHARS else ""  # the browser sent only that many
+        shown = question[:SHOWN_OF_LONG_QUESTION] + f"… ({over}{len(question):,} characters)"
+    asked = [*state.messages, _message("user", shown)] if question.strip() else state.messages
     conversation = Conversation(assistant, state.questions)
     try:
         if len(question) >= PASTE_CHARS:
