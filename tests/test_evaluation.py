@@ -141,6 +141,7 @@ def test_failed_questions_say_what_was_expected_and_what_ranked_first() -> None:
     assert failed["missed"]["ranked_first"] == {"bm25": "d.txt"}
     assert failed["missed"]["expected_answer"] == [["honey"]]
     assert failed["trap"]["problems"] == ["answered an unanswerable question"]
+    assert failed["missed"]["cited"] == [] and failed["trap"]["cited"] == []
 
 
 def test_retrievers_are_checked() -> None:

@@ -71,7 +71,9 @@ def _failures(failures: list[dict[str, Any]]) -> str:
             f"expected: {escape(expected)}",
         ]
         if first:
-            lines.append(f"cited/ranked first: {escape(first)}")
+            lines.append(f"ranked first: {escape(first)}")
+        if "cited" in failure:
+            lines.append(f"cited: {escape(', '.join(failure['cited']) or 'nothing')}")
         if "answer" in failure:
             gold = " and ".join(" or ".join(g) for g in failure["expected_answer"])
             lines.append(f"expected answer: {escape(gold or 'any')}")
