@@ -451,3 +451,22 @@ def test_with_a_password_nothing_is_uploaded_or_deleted_before_login(
         view = c.get(f"{url}config")
     assert (upload.status_code, join.status_code, view.status_code) == (401, 401, 401)
     assert sorted(os.listdir(documents)) == before
+
+
+def test_another_site_cannot_upload_or_run_events(assistant: Assistant) -> None:
+    # A multipart form needs no preflight: without the Origin check another site's page could
+    # drop files into Gradio's upload cache through the visitor's browser.
+    files = {"files": ("a.txt", b"from another site\n")}
+    with serving(assistant) as url, httpx.Client(timeout=30) as client:
+        own = url.rstrip("/")
+        uploads = {
+            origin: client.post(f"{url}gradio_api/upload", files=files, headers={"Origin": origin})
+            for origin in (EVIL, "null", own)
+        }
+        join = client.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [QUESTION, 5, "hybrid", None], "fn_index": 1, "session_hash": "x"},
+            headers={"Origin": EVIL},
+        )
+    assert {o: r.status_code for o, r in uploads.items()} == {EVIL: 403, "null": 403, own: 200}
+    assert join.status_code == 403 and "event_id" not in join.text

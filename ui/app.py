@@ -12,7 +12,10 @@ from ui.evaluation_tab import build_evaluation_tab
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The three tabs; the page's CSS, font and script are added at launch (ui.server)."""
-    with gr.Blocks(title="Document assistant", analytics_enabled=False) as app:
+    # delete_cache: uploaded files wait in Gradio's cache; clear out those over an hour old.
+    with gr.Blocks(
+        title="Document assistant", analytics_enabled=False, delete_cache=(3600, 3600)
+    ) as app:
         gr.Markdown("# Document assistant\nEvery sentence of an answer cites its passage.")
         # Outside the tabs, so it is on the page whichever tab is shown: the page script fills
         # it when a citation card's "view in document" is clicked (ui.page).

@@ -50,6 +50,8 @@ def build_documents_tab(
                 added.append(save_upload(assistant, Path(path).name, Path(path)))
             except (LibraryError, OSError) as problem:
                 refused.append(str(problem))
+            finally:
+                Path(path).unlink(missing_ok=True)  # Gradio's copy; the folder has its own
         if not added:
             return _refresh(assistant, "\n".join(f"Not added: {r}" for r in refused))
         return _refresh(assistant, _synced(assistant, progress, added, refused))

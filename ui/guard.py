@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ui.page import FONT_ROUTE
 
@@ -67,7 +68,7 @@ SECURITY_HEADERS = [
 
 
 class RouteGuard:
-    """Refuse unknown routes (404), unknown Host names on loopback (421), big bodies (413)."""
+    """Refuse unknown routes (404), unknown hosts (421), big bodies (413), other origins (403)."""
 
     def __init__(self, app: ASGIApp, host_names: frozenset[str] | None = None):
         self.app = app
@@ -82,6 +83,8 @@ class RouteGuard:
                 return await _refuse(scope, send, 404, "Not found")
             if scope["type"] == "http" and not _body_allowed(scope):
                 return await _refuse(scope, send, 413, "Request body too large or unsized")
+            if scope["type"] == "http" and not _same_origin(scope):
+                return await _refuse(scope, send, 403, "Cross-origin request refused")
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -115,6 +118,21 @@ def _body_allowed(scope: Scope) -> bool:
     length = headers.get(b"content-length", b"0")
     limit = MAX_UPLOAD_BYTES if scope.get("path") == UPLOAD_PATH else MAX_BODY_BYTES
     return length.isdigit() and int(length) <= limit
+
+
+def _same_origin(scope: Scope) -> bool:
+    # A page on another site can send a form or an upload here without a preflight; CORS only
+    # hides the reply. Browsers name the sending page in Origin, so a state-changing request
+    # from another origin (or a sandboxed "null" one) stops here; clients without a browser
+    # send no Origin.
+    if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+        return True
+    headers = dict(scope.get("headers") or [])
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    return urlsplit(origin.decode("latin-1")).netloc.lower() == host
 
 
 def host_name(host_header: str) -> str:
