@@ -39,6 +39,7 @@ def failed_questions(
                 problems.append("answer misses the gold")
             gold = [list(group) for group in q.answers]
             entry |= {"expected_answer": gold, "answerable": q.answerable, "answer": answer.answer}
+            entry["cited"] = sorted({citation.source for citation in answer.citations})
         if problems:
             first = {mode: next(iter(documents), None) for mode, documents in ranked.items()}
             failed.append(entry | {"problems": problems, "ranked_first": first})
@@ -87,6 +88,7 @@ def markdown(report: dict[str, Any]) -> str:
                 f"  - expected answer: {gold or ('any' if failure['answerable'] else 'a refusal')}"
             )
             lines.append(f"  - answer: {' '.join(failure['answer'][:ANSWER_CHARS].split())}")
+            lines.append(f"  - cited: {', '.join(failure.get('cited', [])) or 'nothing'}")
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ METRICS |= {f"R@{k}": f"recall@{k}" for k in CUTOFFS} | {
     f"Hit@{k}": f"hit_rate@{k}" for k in CUTOFFS
 }
 Asked = dict[str, tuple["Answer", float]]  # question id -> (answer, milliseconds)
+# Called with (stage, questions done, questions in the stage), e.g. by the web app's progress bar.
+Progress = Callable[[str, int, int], None]
 
 
 def add_eval_command(
@@ -48,23 +50,39 @@ def add_eval_command(
 
 def run_eval_command(args: argparse.Namespace, config: AssistantConfig) -> int:
     """Read the set -> index its corpus -> evaluate -> write and print the report."""
+    retrievers = parse_retrievers(args.retrievers, config.mode)
+    report = run_evaluation(
+        Path(args.set), config, Path(args.out), args.split, args.limit, retrievers
+    )
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_table(report))
+    return 0
+
+
+def run_evaluation(
+    path: Path,
+    config: AssistantConfig,
+    out: Path,
+    split: str = "all",
+    limit: int | None = None,
+    retrievers: list[str] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The command's whole run (also the web app's Evaluation tab): the report, written to `out`."""
     from assistant.assistant import Assistant
 
     started = time.perf_counter()
-    evalset = read_evalset(Path(args.set))
-    questions = select(evalset.questions, args.split, args.limit)
-    retrievers = parse_retrievers(args.retrievers, config.mode)
-    assistant = Assistant.open(index_corpus(evalset, config, Path(args.out)))
+    evalset = read_evalset(path)
+    questions = select(evalset.questions, split, limit)
+    assistant = Assistant.open(index_corpus(evalset, config, out))
     # A path typo in `relevant` would otherwise read as a retrieval failure.
     missing = {s for q in questions for s in q.relevant} - assistant.index.documents.keys()
     if missing:
         log.warning("%d relevant documents are not in the index: %s", len(missing), min(missing))
-    report = {"set": str(evalset.path), "format": evalset.format, "split": args.split}
-    report |= evaluate(assistant, questions, retrievers)
+    report: dict[str, Any] = {"set": str(evalset.path), "format": evalset.format, "split": split}
+    report |= evaluate(assistant, questions, retrievers or [config.mode], progress)
     report["seconds"] = round(time.perf_counter() - started, 1)
-    write_report(report, Path(args.out))
-    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_table(report))
-    return 0
+    write_report(report, out)
+    return report
 
 
 def parse_retrievers(text: str | None, default: str) -> list[str]:
@@ -98,20 +116,25 @@ def index_corpus(evalset: EvalSet, config: AssistantConfig, out: Path) -> Assist
     return config.with_overrides(storage_dir=corpus.storage_dir)
 
 
-def evaluate(assistant: Assistant, questions: list[Question], modes: list[str]) -> dict[str, Any]:
+def evaluate(
+    assistant: Assistant,
+    questions: list[Question],
+    modes: list[str],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Retrieval metrics per mode; answer metrics for the configured mode where gold exists."""
     judged = {q.id: q.relevant for q in questions if q.relevant}
     rankings = {
         mode: {
             q.id: ranked_documents(assistant.search(q.text, DEPTH, mode))
-            for q in _bar(mode, questions)
+            for q in _bar(mode, questions, progress)
             if q.relevant
         }
         for mode in modes
     }
     asked: Asked = {}
     if any(q.answers or not q.answerable for q in questions):
-        asked = {q.id: _timed_ask(assistant, q.text) for q in _bar("answers", questions)}
+        asked = {q.id: _timed_ask(assistant, q.text) for q in _bar("answers", questions, progress)}
     return {
         "questions": len(questions),
         "judged": len(judged),
@@ -177,8 +200,17 @@ def _share(values: Iterable[bool]) -> float | None:
     return round(sum(results) / len(results), 4) if results else None
 
 
-def _bar(label: str, questions: list[Question]) -> Iterable[Question]:
+def _bar(label: str, questions: list[Question], progress: Progress | None) -> Iterable[Question]:
     from tqdm import tqdm
 
+    if progress is not None:
+        return _reported(label, questions, progress)
     # disable=None draws only on a terminal, so pipes and --json output stay clean.
     return tqdm(questions, desc=label, unit="q", disable=None, leave=False)
+
+
+def _reported(label: str, questions: list[Question], progress: Progress) -> Iterable[Question]:
+    for done, question in enumerate(questions):
+        progress(label, done, len(questions))
+        yield question
+    progress(label, len(questions), len(questions))

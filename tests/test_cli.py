@@ -15,6 +15,7 @@ import pytest
 from index import open_index
 
 ASSISTANT = Path(sys.executable).parent / "assistant"
+DOCUMENTS = Path(__file__).resolve().parent.parent / "documents"
 QUESTION = "Which senior leader did the BSP expel?"
 CONTRACT = ["question", "answer", "refused", "generator", "citations", "unsupported"]
 CITATION = [
@@ -159,3 +160,81 @@ def test_chat_answers_a_question_piped_on_stdin(storage_dir: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "Imran Masood" in result.stdout
     assert "Sources:" in result.stdout
+
+
+def test_chat_goes_on_after_an_empty_line_and_ends_on_exit(
+    storage_dir: Path, tmp_path: Path
+) -> None:
+    stdin = f"\n{QUESTION}\n\nexit\nHow many seats will the SP contest in Uttar Pradesh?\n"
+    result = run("chat", "--storage", storage_dir, cwd=tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "Imran Masood" in result.stdout
+    assert "63 seats" not in result.stdout  # asked after "exit"
+
+
+def test_ask_json_answers_every_line_with_one_line(storage_dir: Path, tmp_path: Path) -> None:
+    first = "What did Mayawati announce about the upcoming byelections in 2018?"
+    follow_up = "What did she say about the Samajwadi Party?"
+    lines = [
+        QUESTION,
+        "",
+        "{not json",
+        json.dumps({"question": follow_up, "history": [first]}),
+        json.dumps({"question": follow_up, "history": "not a list"}),
+        follow_up,
+    ]
+    result = run(
+        "ask", "--json", "--storage", storage_dir, cwd=tmp_path, stdin="\n".join(lines) + "\n"
+    )
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == len(lines)
+    assert "Imran Masood" in replies[0]["answer"]
+    assert [list(reply) for reply in replies[1:3]] == [["error"], ["error"]]
+    assert list(replies[4]) == ["error"]
+    followed, alone = replies[3], replies[5]
+    assert followed["question"] == alone["question"] == follow_up
+    assert {c["source"] for c in followed["citations"]} == {"001_12eda452278b32ab.txt"}
+    assert {c["source"] for c in alone["citations"]} != {"001_12eda452278b32ab.txt"}
+
+
+def test_json_titles_are_whole_and_dates_say_where_they_came_from(
+    storage_dir: Path, tmp_path: Path
+) -> None:
+    result = run("ask", "--json", QUESTION, "--storage", storage_dir, cwd=tmp_path)
+    citations = json.loads(result.stdout)["citations"]
+    for citation in citations:
+        first_line = (DOCUMENTS / citation["source"]).read_text(encoding="utf-8").splitlines()[0]
+        assert citation["title"] in first_line and not citation["title"].endswith("…")
+        assert citation["date_source"] in ("text", "file")
+    long_title = run(
+        "ask",
+        "--json",
+        "Why did Mayawati rule out an alliance with the NDA and INDIA?",
+        "--storage",
+        storage_dir,
+        cwd=tmp_path,
+    )
+    titles = {c["title"] for c in json.loads(long_title.stdout)["citations"]}
+    assert any(len(title) > 120 for title in titles), titles  # once cut at 120 with "…"
+    readable = run("ask", QUESTION, "--storage", storage_dir, cwd=tmp_path).stdout
+    assert "from the text)" in readable or "file modified)" in readable
+
+
+def test_piping_into_head_ends_quietly(storage_dir: Path, tmp_path: Path) -> None:
+    command = (
+        f"yes '{QUESTION}' | head -50 | '{ASSISTANT}' ask --json --storage '{storage_dir}' "
+        "| head -1"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    result = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**environ, "HF_HUB_OFFLINE": "1"},
+        timeout=600,
+    )
+    assert len(result.stdout.splitlines()) == 1 and "Imran Masood" in result.stdout
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == ""

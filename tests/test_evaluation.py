@@ -141,6 +141,7 @@ def test_failed_questions_say_what_was_expected_and_what_ranked_first() -> None:
     assert failed["missed"]["ranked_first"] == {"bm25": "d.txt"}
     assert failed["missed"]["expected_answer"] == [["honey"]]
     assert failed["trap"]["problems"] == ["answered an unanswerable question"]
+    assert failed["missed"]["cited"] == [] and failed["trap"]["cited"] == []
 
 
 def test_retrievers_are_checked() -> None:
@@ -381,3 +382,19 @@ def test_every_claim_quotes_its_evidence_from_the_article() -> None:
         assert claim["split"] in {"fit", "held-out"}
         texts = [(documents / source).read_text("utf-8") for source in claim["relevant"]]
         assert any(claim["evidence"] in text for text in texts), claim["claim"]
+
+
+def test_the_evaluation_tab_refuses_unsafe_archives(tmp_path: Path) -> None:
+    import zipfile
+
+    from ui.evaluation_tab import _set_path, shipped_sets
+
+    archive = tmp_path / "set.zip"
+    with zipfile.ZipFile(archive, "w") as writer:
+        writer.writestr("../escape/queries.jsonl", "{}")
+    with pytest.raises(ValueError, match="unsafe name"):
+        _set_path(None, str(archive), tmp_path / "work")
+    assert not (tmp_path / "escape").exists()
+    assert shipped_sets()[0] == "documents-gold.jsonl"
+    with pytest.raises(ValueError, match="Choose a shipped set"):
+        _set_path("../../etc/passwd", None, tmp_path)

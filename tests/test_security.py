@@ -17,14 +17,32 @@ import pytest
 from conftest import ui_process
 from test_ui import QUESTION, free_port, serving
 
-from assistant import Assistant
+from assistant import Assistant, AssistantConfig
+from index import IndexConfig, build_index
 from ui.access import check_exposure, parse_auth
-from ui.guard import MAX_BODY_BYTES, is_allowed_path
+from ui.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, is_allowed_path
 from ui.server import CONCURRENCY, QUEUE_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
 EVIL = "http://evil.example"
+
+
+class SlowAssistant(Assistant):
+    """The real assistant, 20 s slower per answer: long enough to fill the queue around it."""
+
+    def __init__(self, real: Assistant):
+        super().__init__(real.index, real.config)
+
+    def ask_with_documents(self, *args, **kwargs):
+        time.sleep(20)
+        return super().ask_with_documents(*args, **kwargs)
+
+
+def ask_index(client: httpx.Client, url: str) -> int:
+    """The chat's event number in the page config (what the browser sends as fn_index)."""
+    dependencies = client.get(f"{url}config").json()["dependencies"]
+    return next(i for i, d in enumerate(dependencies) if d.get("api_name") == "ask")
 
 
 def probe_paths(storage_dir: Path, port: int) -> list[str]:
@@ -88,20 +106,20 @@ def test_no_file_is_served_through_any_route(assistant: Assistant, storage_dir: 
         assert not any(secret in reply.text for secret in secrets), path
 
 
-def test_uploads_are_refused_whatever_their_type_or_size(assistant: Assistant) -> None:
-    files = {
-        "small.html": b"<script>alert(1)</script>",
-        "big.txt": b"x" * 2_000_000,
-    }
-    with serving(assistant) as url, httpx.Client(timeout=30) as client:
-        replies = {
-            name: client.post(f"{url}gradio_api/upload", files={"files": (name, content)})
-            for name, content in files.items()
-        }
-    assert {name: reply.status_code for name, reply in replies.items()} == {
-        "small.html": 404,
-        "big.txt": 404,
-    }
+def test_gradio_refuses_an_upload_over_its_size_limit(assistant: Assistant) -> None:
+    # Checked while the body streams in, before Gradio keeps the file; a body over the
+    # guard's upload limit is refused before Gradio reads it.
+    with serving(assistant) as url, httpx.Client(timeout=60) as client:
+        big = client.post(
+            f"{url}gradio_api/upload", files={"files": ("big.txt", b"x" * 21 * 2**20)}
+        )
+        huge = client.post(
+            f"{url}gradio_api/upload", files={"files": ("huge.txt", b"x" * (MAX_UPLOAD_BYTES + 1))}
+        )
+        small = client.post(f"{url}gradio_api/upload", files={"files": ("ok.txt", b"hello")})
+    assert big.status_code == 413, big.text
+    assert huge.status_code == 413
+    assert small.status_code == 200 and len(small.json()) == 1
 
 
 def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> None:
@@ -109,25 +127,28 @@ def test_the_chat_cannot_be_called_around_the_queue(assistant: Assistant) -> Non
     question = "Which senior leader did the BSP expel?"
     with serving(assistant) as url, httpx.Client(timeout=60) as client:
         direct = client.post(
-            f"{url}gradio_api/run/ask", json={"data": [question, None, 5, "hybrid"]}
+            f"{url}gradio_api/run/ask", json={"data": [question, 5, "hybrid", None]}
         )
         queued = client.post(
             f"{url}gradio_api/queue/join",
-            json={"data": [question, None, 5, "hybrid"], "fn_index": 1, "session_hash": "q"},
+            json={
+                "data": [question, 5, "hybrid", None],
+                "fn_index": ask_index(client, url),
+                "session_hash": "q",
+            },
         )
     assert direct.status_code == 404 and "Imran" not in direct.text
     assert queued.status_code == 200 and "event_id" in queued.json()
 
 
 def test_the_queue_runs_16_chats_at_once_and_holds_64_more(assistant: Assistant) -> None:
-    # Each answer streams 20 updates a second apart, so none ends while the test joins more.
-    with serving(assistant, stream_delay=1.0) as url, httpx.Client(timeout=30) as client:
-        config = client.get(f"{url}config").json()
-        ask = next(i for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "ask")
+    # Each answer takes 20 s here, so none ends while the test joins more.
+    with serving(SlowAssistant(assistant)) as url, httpx.Client(timeout=30) as client:
+        ask = ask_index(client, url)
 
         def join(number: int) -> httpx.Response:
             body = {
-                "data": [QUESTION, None, 5, "hybrid"],
+                "data": [QUESTION, 5, "hybrid", None],
                 "fn_index": ask,
                 "session_hash": f"s{number}",
             }
@@ -151,7 +172,11 @@ def test_a_big_or_unsized_request_body_is_refused(assistant: Assistant) -> None:
         login = client.post(f"{url}login", data={"username": "x" * MAX_BODY_BYTES, "password": "p"})
         small = client.post(
             f"{url}gradio_api/queue/join",
-            json={"data": [QUESTION, None, 5, "hybrid"], "fn_index": 1, "session_hash": "ok"},
+            json={
+                "data": [QUESTION, 5, "hybrid", None],
+                "fn_index": ask_index(client, url),
+                "session_hash": "ok",
+            },
         )
     assert chunked.request.headers.get("transfer-encoding") == "chunked"
     assert (big.status_code, chunked.status_code, login.status_code) == (413, 413, 413)
@@ -303,3 +328,145 @@ def run_ui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
         timeout=120,
         check=False,
     )
+
+
+def event_index(client: httpx.Client, url: str, elem_id: str, trigger: str) -> int:
+    """The number of the event that `trigger` on the component `elem_id` runs."""
+    config = client.get(f"{url}config").json()
+    ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    return next(
+        i
+        for i, d in enumerate(config["dependencies"])
+        if any(ids.get(target) == elem_id and kind == trigger for target, kind in d["targets"])
+    )
+
+
+def run_event(client: httpx.Client, url: str, fn_index: int, data: list, session: str) -> list:
+    """Join the queue as the page does and read the event's output from its stream."""
+    message = event_message(client, url, fn_index, data, session)
+    assert message.get("success"), message
+    return message["output"]["data"]
+
+
+def event_message(client: httpx.Client, url: str, fn_index: int, data: list, session: str) -> dict:
+    """The event's last message: its output, or the error it ended with."""
+    body = {"data": data, "fn_index": fn_index, "session_hash": session}
+    joined = client.post(f"{url}gradio_api/queue/join", json=body)
+    assert joined.status_code == 200, joined.text
+    stream_url = f"{url}gradio_api/queue/data?session_hash={session}"
+    with client.stream("GET", stream_url, timeout=120) as stream:
+        for line in stream.iter_lines():
+            if not line.startswith("data:"):
+                continue
+            message = json.loads(line[5:])
+            if message.get("msg") == "process_completed":
+                return message
+    raise AssertionError("the event never completed")
+
+
+def uploaded(client: httpx.Client, url: str, name: str, content: bytes) -> dict:
+    """Upload through Gradio's route, as a drop on the Documents tab does; the file's data."""
+    reply = client.post(f"{url}gradio_api/upload", files={"files": (name, content)})
+    assert reply.status_code == 200, reply.text
+    path = reply.json()[0]
+    return {"path": path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}
+
+
+@pytest.fixture()
+def own_folder(tmp_path: Path) -> Assistant:
+    """A documents folder and index of its own, which the served app may change."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name in sorted(os.listdir(REPO / "documents"))[:2]:
+        (documents / name).write_bytes((REPO / "documents" / name).read_bytes())
+    config = IndexConfig(documents_dir=documents, storage_dir=tmp_path / "storage")
+    build_index(config)
+    return Assistant.open(AssistantConfig(index=config))
+
+
+def test_uploads_stay_in_the_folder_and_bad_ones_write_nothing(
+    own_folder: Assistant, tmp_path: Path
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not touch")
+    (documents / "planted.txt").symlink_to(secret)
+    files = {
+        "../../escaped.txt": b"The Zorblax pier was painted teal.\n",
+        "<img src=x onerror=alert(1)>.txt": b"The Zorblax bell rang twice.\n",
+        "planted.txt": b"overwrite through the link\n",
+        "tool.exe": b"MZ binary",
+        "big.txt": b"x" * (own_folder.config.index.max_file_bytes + 1),
+    }
+    with serving(own_folder) as url, httpx.Client(timeout=60) as client:
+        add = event_index(client, url, "upload", "upload")
+        data = [[uploaded(client, url, name, content) for name, content in files.items()]]
+        table, _, status, _ = run_event(client, url, add, data, "uploader")
+
+    assert sorted(os.listdir(documents))[-3:] == [
+        "escaped.txt",
+        "img src_x onerror_alert(1).txt",
+        "planted.txt",
+    ]
+    assert not (tmp_path / "escaped.txt").exists() and secret.read_text() == "do not touch"
+    assert not (documents / "tool.exe").exists() and not (documents / "big.txt").exists()
+    assert "planted.txt already exists" in status and "type .exe is not allowed" in status
+    assert "big.txt" in status and "over the" in status
+    assert "<img" not in table and "&lt;img" not in table  # the saved name has no markup left
+    assert "Added and indexed: escaped.txt" in status
+
+
+def test_delete_takes_only_listed_files_and_a_link_not_its_target(
+    own_folder: Assistant, tmp_path: Path
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not touch")
+    (documents / "planted.txt").symlink_to(secret)
+    with serving(own_folder) as url, httpx.Client(timeout=60) as client:
+        remove = event_index(client, url, "confirm-delete", "click")
+        replies = {
+            name: event_message(client, url, remove, [name], f"deleter{number}")
+            for number, name in enumerate(["../secret.txt", str(secret), "planted.txt"])
+        }
+
+    assert secret.read_text() == "do not touch" and not (documents / "planted.txt").exists()
+    for name in ("../secret.txt", str(secret)):  # not among the choices Gradio let through
+        assert not replies[name]["success"] and "not in the list of choices" in str(replies[name])
+    assert replies["planted.txt"]["output"]["data"][3].startswith("Deleted planted.txt.")
+    assert len(os.listdir(documents)) == 2
+
+
+def test_with_a_password_nothing_is_uploaded_or_deleted_before_login(
+    own_folder: Assistant,
+) -> None:
+    documents = own_folder.config.index.documents_dir
+    before = sorted(os.listdir(documents))
+    with serving(own_folder, auth=("reader", "pass:word")) as url, httpx.Client(timeout=30) as c:
+        upload = c.post(f"{url}gradio_api/upload", files={"files": ("new.txt", b"text\n")})
+        join = c.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [before[0]], "fn_index": 9, "session_hash": "anonymous"},
+        )
+        view = c.get(f"{url}config")
+    assert (upload.status_code, join.status_code, view.status_code) == (401, 401, 401)
+    assert sorted(os.listdir(documents)) == before
+
+
+def test_another_site_cannot_upload_or_run_events(assistant: Assistant) -> None:
+    # A multipart form needs no preflight: without the Origin check another site's page could
+    # drop files into Gradio's upload cache through the visitor's browser.
+    files = {"files": ("a.txt", b"from another site\n")}
+    with serving(assistant) as url, httpx.Client(timeout=30) as client:
+        own = url.rstrip("/")
+        uploads = {
+            origin: client.post(f"{url}gradio_api/upload", files=files, headers={"Origin": origin})
+            for origin in (EVIL, "null", own)
+        }
+        join = client.post(
+            f"{url}gradio_api/queue/join",
+            json={"data": [QUESTION, 5, "hybrid", None], "fn_index": 1, "session_hash": "x"},
+            headers={"Origin": EVIL},
+        )
+    assert {o: r.status_code for o, r in uploads.items()} == {EVIL: 403, "null": 403, own: 200}
+    assert join.status_code == 403 and "event_id" not in join.text

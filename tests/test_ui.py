@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -17,10 +19,12 @@ from conftest import make_index
 
 from assistant import REFUSAL, Assistant, AssistantConfig
 from assistant.config import MODES
+from assistant.conversation import Conversation
 from index import IndexConfig, IndexMissingError
-from ui.app import SEARCHING, STREAM_DELAY, build_app, respond
+from ui.app import build_app
+from ui.chat_turns import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, respond
 from ui.cli import main as cli_main
-from ui.rendering import NOTHING_CITED, context_after, context_before
+from ui.rendering import NOTHING_CITED, context_after, context_before, sources_panel
 from ui.server import CONCURRENCY, launch, serve
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,8 +51,23 @@ XSS_QUESTIONS = {
 }
 
 
-def ask(assistant: Assistant, question: str, history: list | None = None, top_k=5, mode="hybrid"):
-    return list(respond(assistant, question, history or [], top_k, mode, stream_delay=0))
+def ask(
+    assistant: Assistant, question: str, state: ChatState | None = None, top_k=5, mode="hybrid"
+):
+    """(messages, sources panel or None, question box or None) of every update."""
+    updates = list(respond(assistant, question, state or ChatState(), top_k, mode))
+    return [(u.state.messages, u.sources, u.box) for u in updates]
+
+
+def answered(assistant: Assistant, question: str, state: ChatState | None = None) -> ChatState:
+    *_, last = respond(assistant, question, state or ChatState(), 5, "hybrid")
+    return last.state
+
+
+def bubble(answer_text: str, turn: int = 0) -> str:
+    """The answer as its chat bubble shows it: escaped, each [n] a link to its card."""
+    escaped = html.escape(answer_text, quote=False)
+    return re.sub(r"\[(\d+)\]", rf'<a class="cite" href="#source-{turn}-\1">[\1]</a>', escaped)
 
 
 def test_app_builds_with_chat_settings_and_sources(assistant: Assistant) -> None:
@@ -68,25 +87,38 @@ def test_app_builds_with_chat_settings_and_sources(assistant: Assistant) -> None
     assert any(isinstance(c, gr.HTML) and c.elem_id == "sources" for c in components)
 
 
-def test_answer_streams_word_by_word_then_shows_cited_sources(assistant: Assistant) -> None:
+def test_extractive_answer_is_shown_at_once_with_cited_sources(assistant: Assistant) -> None:
     expected = assistant.ask(QUESTION)
     updates = ask(assistant, QUESTION)
 
     replies = [messages[-1]["content"] for messages, _, _ in updates]
-    assert replies[0] == SEARCHING
-    streamed = replies[1:]
-    assert len(streamed) > 5
-    assert all(b.startswith(a) for a, b in zip(streamed, streamed[1:], strict=False))
+    assert len(replies) == 1  # at once: no placeholder, no word-by-word replay
     messages, sources, box = updates[-1]
     assert messages == [
         {"role": "user", "content": html.escape(QUESTION)},
-        {"role": "assistant", "content": html.escape(expected.answer, quote=False)},
+        {"role": "assistant", "content": bubble(expected.answer)},
     ]
-    assert "[1]" in messages[-1]["content"] and box == ""
+    assert '<a class="cite" href="#source-0-1">[1]</a>' in messages[-1]["content"] and box == ""
     citation = expected.citations[0]
     assert html.escape(citation.title) in sources
     assert citation.source in sources and citation.date in sources
     assert f"<mark>{html.escape(citation.quote)}</mark>" in sources
+
+
+def test_a_slow_answer_shows_the_question_and_a_placeholder_first(assistant: Assistant) -> None:
+    class SlowAssistant(Assistant):  # the real assistant, queued behind others for a while
+        def ask_with_documents(self, *args, **kwargs):
+            time.sleep(PLACEHOLDER_AFTER * 3)
+            return super().ask_with_documents(*args, **kwargs)
+
+    slow = SlowAssistant(assistant.index, assistant.config)
+    updates = ask(slow, QUESTION)
+
+    assert [messages[-1]["content"] for messages, _, _ in updates] == [
+        SEARCHING,
+        bubble(assistant.ask(QUESTION).answer),
+    ]
+    assert updates[0][0][0] == {"role": "user", "content": html.escape(QUESTION)}
 
 
 def test_every_citation_gets_a_numbered_card(assistant: Assistant) -> None:
@@ -96,6 +128,7 @@ def test_every_citation_gets_a_numbered_card(assistant: Assistant) -> None:
     assert len(expected.citations) >= 2
     for citation in expected.citations:
         assert f'<span class="source-number">[{citation.id}]</span>' in sources
+        assert f'id="source-0-{citation.id}"' in sources
         assert f"<mark>{html.escape(citation.quote)}</mark>" in sources
 
 
@@ -103,7 +136,7 @@ def test_settings_reach_the_assistant(assistant: Assistant) -> None:
     expected = assistant.ask(SEATS, top_k=1, mode="bm25")
     messages, _, _ = ask(assistant, SEATS, top_k=1.0, mode="bm25")[-1]
 
-    assert messages[-1]["content"] == html.escape(expected.answer, quote=False)
+    assert messages[-1]["content"] == bubble(expected.answer)
 
 
 def test_concurrent_questions_get_their_own_answers(assistant: Assistant) -> None:
@@ -113,7 +146,7 @@ def test_concurrent_questions_get_their_own_answers(assistant: Assistant) -> Non
         OFF_TOPIC,
         "मायावती ने पदाधिकारियों को किस चुनाव को लेकर निर्देश दिए?",
     ] * 2
-    expected = [html.escape(assistant.ask(q).answer, quote=False) for q in questions]
+    expected = [bubble(assistant.ask(q).answer) for q in questions]
 
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
         finals = list(pool.map(lambda q: ask(assistant, q)[-1][0][-1]["content"], questions))
@@ -125,28 +158,44 @@ def test_refusal_shows_refusal_and_empty_sources(assistant: Assistant) -> None:
     messages, sources, _ = ask(assistant, OFF_TOPIC)[-1]
 
     assert messages[-1]["content"] == REFUSAL
-    assert sources == NOTHING_CITED and "Nothing was cited" in sources
+    assert sources == sources_panel([NOTHING_CITED], 0) and "Nothing was cited" in sources
 
 
-def test_empty_question_explains_and_keeps_history(assistant: Assistant) -> None:
-    history, _, _ = ask(assistant, QUESTION)[-1]
+def test_empty_question_is_its_own_message_and_keeps_history(assistant: Assistant) -> None:
+    before = answered(assistant, QUESTION)
 
-    messages, sources, box = ask(assistant, "   ", history)[-1]
+    messages, sources, box = ask(assistant, "   ", before)[-1]
 
-    assert messages[:-1] == history
+    assert messages[:-1] == before.messages
     assert messages[-1] == {
         "role": "assistant",
         "content": "The question is empty: type a question about your documents",
     }
-    assert sources == gr.skip() and box == "   "
+    assert sources is None and box is None  # the sources and the typed text stay as they were
 
 
 def test_too_long_question_is_kept_for_editing(assistant: Assistant) -> None:
-    question = "word " * 1000
-    messages, _, box = ask(assistant, question)[-1]
+    for question in ("word " * 1000, "शब्द " * (PASTE_CHARS // 5)):
+        messages, _, box = ask(assistant, question)[-1]
 
-    assert "characters" in messages[-1]["content"] and messages[-1]["role"] == "assistant"
-    assert box == question
+        assert "characters" in messages[-1]["content"] and messages[-1]["role"] == "assistant"
+        assert box is None
+
+
+def test_follow_up_uses_the_earlier_question(assistant: Assistant) -> None:
+    first = "What did Mayawati announce about the upcoming byelections in 2018?"
+    follow_up = "What did she say about the Samajwadi Party?"
+    expected = Conversation(assistant, [first]).ask(follow_up)
+    alone = assistant.ask(follow_up)
+    assert {c.source for c in expected.citations} != {c.source for c in alone.citations}
+
+    after = answered(assistant, follow_up, answered(assistant, first))
+
+    assert after.messages[-1]["content"] == bubble(expected.answer, turn=1)
+    assert after.questions == [first, follow_up] and len(after.turns) == 2
+    for citation in alone.citations:
+        if citation.source not in {c.source for c in expected.citations}:
+            assert f"<code>{citation.source}</code>" not in after.turns[1]
 
 
 @pytest.mark.parametrize(("question", "payload"), XSS_QUESTIONS.items())
@@ -160,7 +209,8 @@ def test_document_markup_is_shown_as_text(
     assert html.escape(payload) in sources
     for shown in (sources, messages[-1]["content"]):
         assert "<script" not in shown and "<img" not in shown and "<b>" not in shown
-        assert "<a " not in shown
+        # The only links are our own: [n] to its card, "view in document" to the Documents tab.
+        assert re.findall(r'<a (?!class="(cite|view-link)")', shown) == []
     assert html.escape(payload, quote=False) in messages[-1]["content"]
 
 
@@ -219,14 +269,44 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(
-    assistant: Assistant, auth: tuple[str, str] | None = None, stream_delay: float = STREAM_DELAY
-) -> Iterator[str]:
+def serving(assistant: Assistant, auth: tuple[str, str] | None = None) -> Iterator[str]:
     """The real app launched as `serve` does, on a free loopback port; yields its URL."""
-    app = build_app(assistant, stream_delay)
+    app = build_app(assistant)
     port = free_port()
     launch(app, "127.0.0.1", port, auth, block=False)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         app.close()
+
+
+def test_generated_text_streams_then_the_verified_answer_replaces_it(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    import ui.chat_turns
+    from assistant.answers import Unsupported
+    from assistant.conversation import Reply
+
+    class WritingConversation(Conversation):
+        """Writes two pieces of text as an LLM would, then the real, checked reply with one
+        sentence dropped and a notice: the path issue #12's generators take."""
+
+        def stream(self, question, top_k=None, mode=None):
+            yield "The pier "
+            yield "was painted."
+            *_, reply = super().stream(question, top_k, mode)
+            dropped = (Unsupported("The SP won every seat.", "no passage says so"),)
+            answer = dataclasses.replace(reply.answer, unsupported=dropped, notice="LLM slow")
+            yield Reply(answer, reply.texts)
+
+    monkeypatch.setattr(ui.chat_turns, "Conversation", WritingConversation)
+    monkeypatch.setattr(ui.chat_turns, "PLACEHOLDER_AFTER", 5.0)
+    replies = [messages[-1]["content"] for messages, _, _ in ask(assistant, SEATS)]
+
+    assert replies[:2] == ["The pier ", "The pier was painted."]
+    final = replies[-1]
+    assert len(replies) == 3 and final.startswith(bubble(assistant.ask(SEATS).answer))
+    assert "Not supported by the documents:" in final and "The SP won every seat." in final
+    assert "LLM slow" in final

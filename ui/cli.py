@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answers import Answer, QuestionError
 from assistant.config import MODES, AssistantConfig, assistant_config_from_env
+from assistant.library import DATE_ORIGINS
 from index import (
     BuildReport,
     DocumentsFolderError,
@@ -20,6 +23,9 @@ from index import (
     IndexMissingError,
     StorageBusyError,
 )
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
 
 # Every failure a user can cause or fix ends as one line on stderr and exit code 1.
 USER_ERRORS = (
@@ -36,6 +42,18 @@ USER_ERRORS = (
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run one command, and turn known errors into a clear message."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # inside the try: a reader that has gone fails here, not at exit
+        return code
+    except BrokenPipeError:
+        # `assistant ask ... | head -1`: the reader has what it wanted. Point stdout at
+        # /dev/null so the interpreter's last flush does not print "Broken pipe" either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
@@ -46,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         command: Callable[[argparse.Namespace, AssistantConfig], int] = args.command
         return command(args, config)
+    except BrokenPipeError:  # an OSError, but no failure: main ends quietly
+        raise
     except USER_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -179,14 +199,39 @@ def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:
         )
         return 0
     for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            result = assistant.ask(line.rstrip("\n")).to_dict()
-        except QuestionError as error:
-            result = {"question": line.rstrip("\n"), "error": str(error)}
-        print(json.dumps(result, ensure_ascii=False), flush=True)
+        print(json.dumps(_answer_line(assistant, line), ensure_ascii=False), flush=True)
     return 0
+
+
+def _answer_line(assistant: Assistant, line: str) -> dict[str, object]:
+    """One stdin line of `ask --json` -> one JSON object: the answer, or {"error": ...}.
+
+    A line that is a JSON object {"question": ..., "history": [earlier questions, oldest
+    first]} is answered as a follow-up; any other line is the question itself.
+    """
+    from assistant.conversation import Conversation
+
+    text = line.rstrip("\n")
+    if not text.strip():
+        return {"error": "empty line: give a question, or a JSON object with a question"}
+    question, history = text, []
+    if text.lstrip().startswith("{"):
+        try:
+            request = json.loads(text)
+            question, history = request["question"], request.get("history", [])
+            if not isinstance(question, str) or not isinstance(history, list):
+                raise TypeError
+            if not all(isinstance(earlier, str) for earlier in history):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return {
+                "error": 'not a question: a JSON line needs {"question": "...", '
+                '"history": ["an earlier question", ...]}'
+            }
+    try:
+        return Conversation(assistant, history).ask(question).to_dict()
+    except QuestionError as error:
+        return {"question": question, "error": str(error)}
 
 
 def format_answer(answer: Answer) -> str:
@@ -195,7 +240,9 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "Sources:"]
     for c in answer.citations:
-        lines.append(f"[{c.id}] {c.title} ({c.date}) - {c.source}, characters {c.start}-{c.end}")
+        origin = DATE_ORIGINS.get(c.date_source, "")
+        date = f"{c.date}, {origin}" if origin else c.date
+        lines.append(f"[{c.id}] {c.title} ({date}) - {c.source}, characters {c.start}-{c.end}")
         lines.append(f"    \u201c{c.quote}\u201d")
     return "\n".join(lines)
 
@@ -205,14 +252,16 @@ def _chat(args: argparse.Namespace, config: AssistantConfig) -> int:
     from assistant.conversation import Conversation
 
     conversation = Conversation(Assistant.open(config))
-    print("Ask about your documents; an empty line or Ctrl-D ends the chat.")
+    print('Ask about your documents; "exit" or Ctrl-D ends the chat.')
     while True:
         try:
             question = input("> ")
         except EOFError:
             return 0
-        if not question.strip():
+        if question.strip().lower() in ("exit", "quit"):
             return 0
+        if not question.strip():  # a stray Enter is not a goodbye
+            continue
         try:
             print(format_answer(conversation.ask(question)), end="\n\n")
         except QuestionError as error:

@@ -1,13 +1,17 @@
 """An ASGI guard in front of Gradio that lets through only the chat's own routes and host names.
 
-Gradio's advisories nearly all go through routes this chat never uses (file=, upload, proxy=,
-stream, MCP, run history), so those answer 404 whatever Gradio's own checks would decide.
+Gradio's advisories nearly all go through routes this app never uses (file=, proxy=, stream,
+MCP, run history), so those answer 404 whatever Gradio's own checks would decide. Uploads (the
+Documents and Evaluation tabs) go through Gradio's upload route, bounded by size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
+
+from ui.page import FONT_ROUTE
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -32,6 +36,9 @@ ALLOWED_PATHS = frozenset(
         "/gradio_api/startup-events",
         "/gradio_api/cancel",
         "/gradio_api/reset",
+        "/gradio_api/upload",
+        "/gradio_api/upload_progress",
+        FONT_ROUTE,
     }
 )
 ALLOWED_PREFIXES = (
@@ -46,6 +53,9 @@ ALLOWED_PREFIXES = (
 # a pasted 100 KB one (JSON-escaped: up to 6 bytes a character) must still reach the chat and get
 # its "too long" message; beyond this a client could only make the server buffer its bytes.
 MAX_BODY_BYTES = 2**20
+# An upload of several documents at once; Gradio's max_file_size bounds each file below this.
+UPLOAD_PATH = "/gradio_api/upload"
+MAX_UPLOAD_BYTES = 64 * 2**20
 # Names a browser on this machine uses for a loopback server. Checking the Host header stops
 # DNS rebinding: a page on attacker.example re-resolved to 127.0.0.1 sends its own name here.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -58,7 +68,7 @@ SECURITY_HEADERS = [
 
 
 class RouteGuard:
-    """Refuse unknown routes (404), unknown Host names on loopback (421), big bodies (413)."""
+    """Refuse unknown routes (404), unknown hosts (421), big bodies (413), other origins (403)."""
 
     def __init__(self, app: ASGIApp, host_names: frozenset[str] | None = None):
         self.app = app
@@ -73,6 +83,8 @@ class RouteGuard:
                 return await _refuse(scope, send, 404, "Not found")
             if scope["type"] == "http" and not _body_allowed(scope):
                 return await _refuse(scope, send, 413, "Request body too large or unsized")
+            if scope["type"] == "http" and not _same_origin(scope):
+                return await _refuse(scope, send, 403, "Cross-origin request refused")
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -104,7 +116,23 @@ def _body_allowed(scope: Scope) -> bool:
     if b"transfer-encoding" in headers:
         return False
     length = headers.get(b"content-length", b"0")
-    return length.isdigit() and int(length) <= MAX_BODY_BYTES
+    limit = MAX_UPLOAD_BYTES if scope.get("path") == UPLOAD_PATH else MAX_BODY_BYTES
+    return length.isdigit() and int(length) <= limit
+
+
+def _same_origin(scope: Scope) -> bool:
+    # A page on another site can send a form or an upload here without a preflight; CORS only
+    # hides the reply. Browsers name the sending page in Origin, so a state-changing request
+    # from another origin (or a sandboxed "null" one) stops here; clients without a browser
+    # send no Origin.
+    if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+        return True
+    headers = dict(scope.get("headers") or [])
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    return urlsplit(origin.decode("latin-1")).netloc.lower() == host
 
 
 def host_name(host_header: str) -> str:

@@ -7,8 +7,11 @@ import re
 from collections.abc import Callable
 
 from assistant import Answer, Citation
+from assistant.library import DATE_ORIGINS
 
 CONTEXT_CHARS = 300
+TITLE_DISPLAY_CHARS = 90
+_MARKER = re.compile(r"\[(\d+)\]")
 # A sentence ends at . ! ? or the Devanagari danda (with any closing quote) before a space,
 # or at a line break.
 _SENTENCE_END = re.compile(r"[.!?।][\"'”’)\]]*(?=\s)|\n")
@@ -28,6 +31,8 @@ SOURCES_CSS = """
 .source-passage { white-space: pre-wrap; line-height: 1.5; margin: 0; }
 .source-passage mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
 .sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.source.highlighted { outline: 3px solid var(--color-accent); }
+.view-link { font-size: 0.85rem; cursor: pointer; color: var(--link-text-color); }
 """
 
 
@@ -43,27 +48,78 @@ def valid_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def render_sources(answer: Answer, document_text: Callable[[str], str]) -> str:
+def answer_html(answer: Answer, turn: int) -> str:
+    """The answer for its chat bubble: escaped, each [n] a link to card n of this turn."""
+    cited = {citation.id for citation in answer.citations}
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number not in cited:
+            return match.group(0)
+        return f'<a class="cite" href="#source-{turn}-{number}">[{number}]</a>'
+
+    parts = [_MARKER.sub(link, chat_text(answer.answer))]
+    if answer.unsupported:
+        dropped = "".join(f"<li>{chat_text(u.sentence)}</li>" for u in answer.unsupported)
+        parts.append(
+            f'<p class="unsupported">Not supported by the documents:</p><ul>{dropped}</ul>'
+        )
+    if answer.notice:
+        parts.append(f'<p class="notice">{chat_text(answer.notice)}</p>')
+    return "".join(parts)
+
+
+def render_sources(answer: Answer, document_text: Callable[[str], str], turn: int = 0) -> str:
     """One card per citation, or the empty state that says nothing was cited."""
     if not answer.citations:
         return NOTHING_CITED
     cards = "".join(
-        render_citation(citation, document_text(citation.source)) for citation in answer.citations
+        render_citation(citation, document_text(citation.source), turn)
+        for citation in answer.citations
     )
-    return f'<div class="sources">{cards}</div>'
+    return f'<div class="sources" data-turn="{turn}">{cards}</div>'
 
 
-def render_citation(citation: Citation, text: str) -> str:
+def sources_panel(turns: list[str], shown: int) -> str:
+    """Every answer's cards, one answer's shown: a [n] link can reveal its own answer's card."""
+    if not turns:
+        return EMPTY_SOURCES
+    shown = shown % len(turns)
+    return "".join(
+        f'<section class="turn-sources" data-turn="{number}"{"" if number == shown else " hidden"}>'
+        f"{cards}</section>"
+        for number, cards in enumerate(turns)
+    )
+
+
+def display_title(title: str) -> str:
+    """A title cut at a word for a heading or table cell; JSON keeps it whole."""
+    if len(title) <= TITLE_DISPLAY_CHARS:
+        return title
+    cut = title.rfind(" ", 0, TITLE_DISPLAY_CHARS)
+    return title[: cut if cut > 30 else TITLE_DISPLAY_CHARS].rstrip(" ,;:") + "…"
+
+
+def dated(date: str, date_source: str) -> str:
+    """A date with where it came from, so a file time never passes for the article's date."""
+    origin = DATE_ORIGINS.get(date_source, "")
+    return f"{date} ({origin})" if origin else date
+
+
+def render_citation(citation: Citation, text: str, turn: int = 0) -> str:
     """Number, title, date, file, and the quote highlighted inside its passage."""
     escape = html.escape
     before = context_before(text, citation.start)
     after = context_after(text, citation.end)
     return (
-        f'<article class="source" id="source-{citation.id}">'
-        f'<h3 class="source-heading"><span class="source-number">[{citation.id}]</span> '
-        f"{escape(citation.title)}</h3>"
-        f'<p class="source-meta">{escape(citation.date)} · '
-        f"<code>{escape(citation.source)}</code></p>"
+        f'<article class="source" id="source-{turn}-{citation.id}">'
+        f'<h3 class="source-heading" title="{escape(citation.title)}">'
+        f'<span class="source-number">[{citation.id}]</span> '
+        f"{escape(display_title(citation.title))}</h3>"
+        f'<p class="source-meta">{escape(dated(citation.date, citation.date_source))} · '
+        f"<code>{escape(citation.source)}</code> · "
+        f'<a class="view-link" data-source="{escape(citation.source)}" '
+        f'data-start="{citation.start}" data-end="{citation.end}">view in document</a></p>'
         f'<p class="source-passage">{escape(before)}<mark>{escape(citation.quote)}</mark>'
         f"{escape(after)}</p></article>"
     )

@@ -9,13 +9,14 @@ from assistant import Assistant, AssistantConfig
 from ui.access import check_exposure, is_loopback
 from ui.app import build_app
 from ui.guard import LOOPBACK_NAMES, RouteGuard
+from ui.page import PAGE_CSS, PAGE_HEAD, FontRoute
 
-# Chats streaming at once; ui.app.ANSWERING lets only one answer per core be computed at a
+# Chats streaming at once; ui.chat_turns.ANSWERING lets only one answer per core be computed at a
 # time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get "queue full".
 CONCURRENCY = 16
 QUEUE_SIZE = 64
-# The chat takes no uploads and RouteGuard closes the upload route; keep Gradio's limit tiny too.
-MAX_FILE_SIZE = "1kb"
+# One uploaded file (a document or a test set); assistant.library checks documents again.
+MAX_FILE_SIZE = "20mb"
 
 
 def serve(
@@ -57,12 +58,17 @@ def launch(
         prevent_thread_lock=not block,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
-        allowed_paths=[],
+        allowed_paths=[],  # the font has its own route (ui.page.FontRoute)
         strict_cors=True,
         ssr_mode=False,
         pwa=False,
         mcp_server=False,
         enable_monitoring=False,
-        app_kwargs={"middleware": [Middleware(RouteGuard, host_names=names)]},
+        footer_links=["gradio", "settings"],  # no "Runs": that page is closed (RouteGuard)
+        css=PAGE_CSS,
+        head=PAGE_HEAD,
+        app_kwargs={
+            "middleware": [Middleware(RouteGuard, host_names=names), Middleware(FontRoute)]
+        },
         quiet=not block,  # serving shows its URL; tests stay quiet
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LETTER = re.compile(r"[^\W\d_]")
-TITLE_CHARS = 120
+# A first line longer than this is a paragraph, not a title; displays cut titles further.
+TITLE_CHARS = 300
 
 
 def split_date_marker(text: str) -> tuple[str | None, str]:
@@ -36,7 +37,7 @@ def modified_date(mtime: float) -> str:
 
 
 def title_of(text: str, fallback: str) -> str:
-    """The first non-empty line (Markdown heading marks removed), cut at a word near TITLE_CHARS."""
+    """The first non-empty line (Markdown heading marks removed), whole unless it is a paragraph."""
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
         if line:

@@ -62,7 +62,7 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         documents, outcomes = keep_unreadable(loaded, previous)
         stats = file_stats(scanned_ns, documents, loaded.keys)
         if previous is not None and _up_to_date(previous, documents, config):
-            commit_file_stats(config, previous, stats)
+            commit_file_stats(config, previous, stats, outcomes)
             count = int(previous.manifest["counts"]["chunks"])  # verified, so not parsed again
             return BuildReport(
                 documents=len(documents),
@@ -89,7 +89,7 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         tokens = count_tokens(
             chunk_texts, saved_tokens, vectors.chunk_rows if saved_tokens else None
         )
-        commit_index(config, documents, chunks, vectors, tokens, stats)
+        commit_index(config, documents, chunks, vectors, tokens, stats, outcomes)
     seconds = time.perf_counter() - started
     log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
     fresh = vectors.chunk_rows < 0

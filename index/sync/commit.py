@@ -7,7 +7,7 @@ from typing import Any
 
 from index.config import IndexConfig
 from index.lexical.token_counts import TokenTable
-from index.reading.documents import SourceDocument
+from index.reading.documents import FileOutcome, SourceDocument
 from index.storage.files import json_bytes, save_index
 from index.storage.generations import GenerationWriter, commit
 from index.storage.manifest import load_manifest
@@ -25,11 +25,13 @@ def commit_index(
     vectors: BuildVectors,
     tokens: TokenTable,
     stats: dict[str, Any],
+    outcomes: list[FileOutcome] | None = None,
 ) -> None:
     """Write and commit a new generation, and keep it in memory for the next sync (--watch)."""
     writer = GenerationWriter(config.storage_dir)
     save_index(writer, documents, chunks, (vectors.chunks, vectors.sentences), tokens, stats)
     manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
+    manifest["ledger"] = ledger(outcomes or [])
     generation = commit(config.storage_dir, writer, manifest)
     written = SavedIndex(
         generation,
@@ -45,13 +47,20 @@ def commit_index(
     remember(config, generation, written)
 
 
-def commit_file_stats(config: IndexConfig, previous: SavedIndex, stats: dict[str, Any]) -> None:
+def commit_file_stats(
+    config: IndexConfig,
+    previous: SavedIndex,
+    stats: dict[str, Any],
+    outcomes: list[FileOutcome] | None = None,
+) -> None:
     """If file keys moved, commit the same index with the new ones, its other files hard-linked.
 
     Files touched or copied back with the same bytes, or last read by an older version, would
     otherwise be read again by every sync until some document changes.
     """
-    if stats == {**previous.file_stats, "scanned_ns": stats["scanned_ns"]}:
+    files_ledger = ledger(outcomes or [])
+    same_ledger = files_ledger == previous.manifest.get("ledger", files_ledger)
+    if same_ledger and stats == {**previous.file_stats, "scanned_ns": stats["scanned_ns"]}:
         return
     writer = GenerationWriter(config.storage_dir)
     for name, checksum in previous.manifest["files"].items():
@@ -59,10 +68,16 @@ def commit_file_stats(config: IndexConfig, previous: SavedIndex, stats: dict[str
             writer.link(name, previous.generation / name, checksum)
     writer.write("file_stats.json", json_bytes(stats))
     kept = {k: v for k, v in previous.manifest.items() if k not in ("files", "format")}
+    kept["ledger"] = files_ledger
     generation = commit(config.storage_dir, writer, kept)
     parts = {k: v for k, v in vars(previous).items() if k not in ("generation", "manifest")}
     recorded = SavedIndex(generation, load_manifest(generation), **{**parts, "file_stats": stats})
     remember(config, generation, recorded)
+
+
+def ledger(outcomes: list[FileOutcome]) -> dict[str, list[str]]:
+    """What became of each file (status and reason) as the Documents tab lists it."""
+    return {o.source: [o.status, o.reason] for o in outcomes if o.still_there}
 
 
 def _manifest(
