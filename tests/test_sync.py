@@ -351,7 +351,7 @@ def test_a_write_within_the_timestamp_tick_of_the_last_is_caught_by_the_window(
     key = record_key_as_read(folder, path, scanned_after_ns=1)
     report = build_index(folder)
     # Only a.txt's key matters here: the other files fall inside or outside the window depending
-    # on how long the fixture's build took (on a loaded machine, over 100 ms), so they are not counted.
+    # on how long the fixture's build took (over 100 ms on a loaded machine): not counted.
     assert report.changes.changed == ("a.txt",)
 
     # The same record with the scan well after the edit is trusted: only the window caught it.
