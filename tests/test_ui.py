@@ -92,7 +92,9 @@ def test_extractive_answer_is_shown_at_once_with_cited_sources(assistant: Assist
     updates = ask(assistant, QUESTION)
 
     replies = [messages[-1]["content"] for messages, _, _ in updates]
-    assert len(replies) == 1  # at once: no placeholder, no word-by-word replay
+    # At once: no word-by-word replay. The placeholder shows only when answering takes over
+    # PLACEHOLDER_AFTER, which a loaded machine can make a 10 ms answer do.
+    assert replies[:-1] in ([], [SEARCHING])
     messages, sources, box = updates[-1]
     assert messages == [
         {"role": "user", "content": html.escape(QUESTION)},

@@ -345,6 +345,8 @@ def test_a_huge_devanagari_paste_gets_the_too_long_message(
     paste = "मायावती " * 25_000  # 200,000 characters: once an HTTP 413
     with serving(assistant) as url:
         visit = open_page(browser, url)
+        # Typing 200,000 characters into the page takes seconds, more on a loaded machine.
+        visit.page.set_default_timeout(120_000)
         statuses: list[int] = []
         visit.page.on("response", lambda response: statuses.append(response.status))
         box = visit.page.get_by_placeholder("Ask about your documents")
@@ -352,7 +354,7 @@ def test_a_huge_devanagari_paste_gets_the_too_long_message(
         reply = visit.submit(
             "The question is over 100,000 characters long; keep it under 2000 characters"
         )
-        expect(box).to_have_value(paste)  # nothing typed is lost
+        expect(box).to_have_value(paste, timeout=60_000)  # nothing typed is lost
         expect(visit.page.locator("footer, [aria-label*='footer']").first).not_to_contain_text(
             "Runs"
         )
