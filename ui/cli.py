@@ -156,6 +156,17 @@ def _print_sync(report: BuildReport, storage: Path) -> None:
         f"({report.embedded_texts} distinct chunk and sentence texts sent to the model)",
         flush=True,
     )
+    if report.upgraded:
+        print(
+            f"  upgraded for the multilingual model: {report.multilingual_texts} sentence texts "
+            "embedded with it, the stored MiniLM vectors kept",
+            flush=True,
+        )
+    elif report.multilingual_texts:
+        print(
+            f"  multilingual model: {report.multilingual_texts} sentence texts embedded",
+            flush=True,
+        )
 
 
 def _interrupt(signum: int, frame: object) -> None:
