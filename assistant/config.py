@@ -27,6 +27,13 @@ class AssistantConfig:
     sentence_weights: tuple[float, ...] = (2.297, 3.694, 0.838, 2.154, 1.681, 0.578)
     sentence_bias: float = -7.592
     refusal_threshold: float = 0.115
+    # The model for sentences in another language than the question's (answering.py
+    # CROSSLINGUAL_FEATURES), in an index with multilingual-e5 vectors; fitted by the same script
+    # on the same tuning sets plus documents-crosslingual-tuning.jsonl.
+    crosslingual_weights: tuple[float, ...] = (2.428, 1.801, -1.044, 0.716, 1.06, 2.125)
+    crosslingual_bias: float = -6.099
+    # The threshold on the best chance when both models compete (picked on the same questions).
+    multilingual_refusal_threshold: float = 0.15
     # A further sentence is cited only if its chance is at least this share of the best one's:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
     companion_ratio: float = 0.3

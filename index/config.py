@@ -73,7 +73,10 @@ class IndexConfig:
 
 
 def config_from_env(environ: Mapping[str, str] | None = None) -> IndexConfig:
-    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL, _CHUNK_CHARS, _MAX_FILE_MB, _MULTILINGUAL."""
+    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL, _CHUNK_CHARS, _MAX_FILE_MB and more.
+
+    ASSISTANT_MULTILINGUAL (auto, always, never) says which texts get multilingual vectors.
+    """
     env = os.environ if environ is None else environ
     config = IndexConfig()
     documents = env.get(f"{ENV_PREFIX}DOCUMENTS_DIR")

@@ -18,6 +18,7 @@ from index import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    MultilingualModelError,
     StorageBusyError,
 )
 
@@ -27,6 +28,7 @@ USER_ERRORS = (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    MultilingualModelError,
     StorageBusyError,
     QuestionError,
     ValueError,

@@ -6,13 +6,13 @@ import time
 from typing import Any
 
 from index.config import IndexConfig
+from index.embedding.multilingual import LABEL as MULTILINGUAL_LABEL
 from index.lexical.token_counts import TokenTable
 from index.reading.documents import SourceDocument
 from index.storage.files import json_bytes, save_index
 from index.storage.generations import GenerationWriter, commit
 from index.storage.manifest import load_manifest
 from index.storage.parts import SavedIndex
-from index.embedding.multilingual import LABEL as MULTILINGUAL_LABEL
 from index.sync.changes import chunker_fingerprint
 from index.sync.multilingual import MultilingualParts
 from index.sync.previous import remember

@@ -40,7 +40,9 @@ def chunk_languages(
     """Each chunk's language, from its own text (a mixed-script document's chunks differ)."""
     stored = previous.chunk_languages if previous is not None else None
     return [
-        stored[row] if stored is not None and row >= 0 else language_of(texts[c.source][c.start : c.end])
+        stored[row]
+        if stored is not None and row >= 0
+        else language_of(texts[c.source][c.start : c.end])
         for c, row in zip(chunks, chunk_rows.tolist(), strict=True)
     ]
 
