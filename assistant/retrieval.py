@@ -44,8 +44,8 @@ WEIGHTS = {
 # sets by benchmarks/quality/fusion_weights.py. MiniLM still gets a say between English texts.
 MULTILINGUAL_WEIGHTS = {
     ("en", "en"): (0.65, 0.0, 0.35, 0.05),
-    ("hi", "hi"): (0.0, 1.0, 1.0, 0.2),
-    ("en", "hi"): (0.0, 1.0, 0.15, 0.35),
+    ("hi", "hi"): (0.0, 1.5, 1.0, 0.2),
+    ("en", "hi"): (0.0, 1.0, 0.05, 0.1),
     ("hi", "en"): (0.0, 1.0, 0.15, 0.45),
 }
 # e5 cosines crowd into 0.7-0.9; on English XQuAD the means of relevant and other chunks (0.847,
