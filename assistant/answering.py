@@ -18,11 +18,20 @@ from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, token
 FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi")
 # A sentence in another language than the question's (only with multilingual-e5 vectors in the
 # index) has its own model, AssistantConfig.crosslingual_weights: words cannot match across
-# scripts, so e5 carries it: its cosine (rescaled as retrieval rescales it), whether it is the
-# best of the other-language sentences and how far below the best it is (on the tuning
+# scripts, so e5 carries it: its cosine (rescaled as retrieval rescales it), that cosine again
+# if it is the best of the other-language sentences, how far below the best it is (on the tuning
 # questions the gold sentence was the best in 19 of 28), with the share of the question's
-# sound-alike tokens (names) it holds.
-CROSSLINGUAL_FEATURES = ("e5_cosine", "e5_best", "e5_gap", "sounds", "type_fits", "chunk_score")
+# sound-alike tokens (names) it holds, and the best same-language sentence's chance: a good
+# answer in the question's own language makes one in the other language less likely needed.
+CROSSLINGUAL_FEATURES = (
+    "e5_cosine",
+    "e5_best",
+    "e5_gap",
+    "sounds",
+    "type_fits",
+    "chunk_score",
+    "same_best",
+)
 
 
 @dataclass(frozen=True)
@@ -103,16 +112,21 @@ def score_sentences(
                     features = (float(e5_cosines[k]), shared, type_fits, hit.score)
                     across.append(Candidate(chunk.source, start, end, features, 0.0, True))
             previous = tokens
-    return candidates + _scored_across(across, config)
+    return candidates + _scored_across(across, candidates, config)
 
 
-def _scored_across(across: list[Candidate], config: AssistantConfig) -> list[Candidate]:
+def _scored_across(
+    across: list[Candidate], same: list[Candidate], config: AssistantConfig
+) -> list[Candidate]:
     """The other-language sentences with their full features and chance (see FEATURES' note)."""
     best = max((c.features[0] for c in across), default=0.0)
+    same_best = max((c.score for c in same), default=0.0)
     scored = []
     for candidate in across:
         e5, shared, type_fits, chunk_score = candidate.features
-        features = (e5, float(e5 == best), best - e5, shared, type_fits, chunk_score)
+        # The best one's own cosine, not a bare flag: an off-topic question's best is still low.
+        top = e5 if e5 == best else 0.0
+        features = (e5, top, best - e5, shared, type_fits, chunk_score, same_best)
         chance = _chance(features, config.crosslingual_weights, config.crosslingual_bias)
         scored.append(replace(candidate, features=features, score=chance))
     return scored

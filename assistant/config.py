@@ -30,10 +30,10 @@ class AssistantConfig:
     # The model for sentences in another language than the question's (answering.py
     # CROSSLINGUAL_FEATURES), in an index with multilingual-e5 vectors; fitted by the same script
     # on the same tuning sets plus documents-crosslingual-tuning.jsonl.
-    crosslingual_weights: tuple[float, ...] = (2.428, 1.801, -1.044, 0.716, 1.06, 2.125)
-    crosslingual_bias: float = -6.099
+    crosslingual_weights: tuple[float, ...] = (3.152, 3.377, -1.639, 0.971, 0.943, 1.537, -0.65)
+    crosslingual_bias: float = -5.579
     # The threshold on the best chance when both models compete (picked on the same questions).
-    multilingual_refusal_threshold: float = 0.15
+    multilingual_refusal_threshold: float = 0.13
     # A further sentence is cited only if its chance is at least this share of the best one's:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
     companion_ratio: float = 0.3
