@@ -40,7 +40,7 @@ eval: index
 	$(BIN)/assistant eval benchmarks/questions/documents-gold.jsonl --retrievers bm25,dense,hybrid --out eval-out/documents
 
 eval-xquad: $(STAMP)
-	for set in en hi en-questions-hi-corpus; do \
+	for set in en hi en-questions-hi-corpus hi-questions-en-corpus; do \
 		$(BIN)/assistant eval $(XQUAD)/$$set --retrievers bm25,dense,hybrid \
 			--out eval-out/xquad-$$set || exit 1; \
 	done

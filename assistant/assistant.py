@@ -10,7 +10,7 @@ from assistant.answering import answer
 from assistant.answers import Answer, QuestionError
 from assistant.config import AssistantConfig
 from assistant.reloading import LiveIndex
-from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve
+from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve, uses_multilingual
 from index import StoredIndex, strip_invisible
 
 # Bytes that did not decode (a question typed in another encoding, passed on a command line)
@@ -80,6 +80,7 @@ class Assistant:
             query = prepare_query(
                 check_question(question, self.config.max_question_chars),
                 self.config.index.model_path,
+                uses_multilingual(index),
             )
         result = answer(index, query, hits, self.config)
         cited = {c.source: index.documents[c.source].text for c in result.citations}
@@ -102,7 +103,7 @@ class Assistant:
     ) -> tuple[list[ScoredChunk], Query]:
         text = check_question(question, self.config.max_question_chars)
         config = self.config.with_overrides(top_k=top_k, mode=mode)
-        query = prepare_query(text, self.config.index.model_path)
+        query = prepare_query(text, self.config.index.model_path, uses_multilingual(index))
         return retrieve(index, query, config.top_k, config.mode), query
 
 

@@ -27,6 +27,13 @@ class AssistantConfig:
     sentence_weights: tuple[float, ...] = (2.297, 3.694, 0.838, 2.154, 1.681, 0.578)
     sentence_bias: float = -7.592
     refusal_threshold: float = 0.115
+    # The model for sentences in another language than the question's (answering.py
+    # CROSSLINGUAL_FEATURES), in an index with multilingual-e5 vectors; fitted by the same script
+    # on the same tuning sets plus documents-crosslingual-tuning.jsonl.
+    crosslingual_weights: tuple[float, ...] = (3.152, 3.377, -1.639, 0.971, 0.943, 1.537, -0.65)
+    crosslingual_bias: float = -5.579
+    # The threshold on the best chance when both models compete (picked on the same questions).
+    multilingual_refusal_threshold: float = 0.13
     # A further sentence is cited only if its chance is at least this share of the best one's:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
     companion_ratio: float = 0.3

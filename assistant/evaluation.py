@@ -109,11 +109,28 @@ def index_corpus(evalset: EvalSet, config: AssistantConfig, out: Path) -> Assist
         for name, text in evalset.corpus.items():
             (staging / name).write_text(text, encoding="utf-8")
         staging.rename(home / "documents")
-    corpus = config.index.with_overrides(documents_dir=home / "documents", storage_dir=home / "db")
+    corpus = config.index.with_overrides(
+        documents_dir=home / "documents",
+        storage_dir=home / "db",
+        multilingual=_multilingual_mode(evalset, config.index.multilingual),
+    )
     for outcome in build_index(corpus).outcomes:
         if outcome.status != "indexed":
             log.warning("Corpus document %s not indexed: %s", outcome.source, outcome.reason)
     return config.with_overrides(storage_dir=corpus.storage_dir)
+
+
+def _multilingual_mode(evalset: EvalSet, configured: str) -> str:
+    """Use "always" when questions come in a language the corpus lacks (Hindi over English).
+
+    The index's own rule gives e5 vectors to a folder that holds more than one language; a set
+    whose questions cross into a one-language corpus stands for a folder whose users ask in both.
+    """
+    from index import language_of
+
+    corpus = {language_of(text) for text in (evalset.corpus or {}).values()}
+    asked = {language_of(q.text) for q in evalset.questions}
+    return "always" if configured == "auto" and asked - corpus else configured
 
 
 def evaluate(

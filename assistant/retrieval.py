@@ -7,13 +7,21 @@ naive fusion then drowns good BM25 results. Weights come from benchmarks/fusion_
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from index import StoredIndex, embed, language_of, phonetic_tokens, tokenize
+from index import (
+    StoredIndex,
+    embed,
+    embed_multilingual_query,
+    language_of,
+    phonetic_tokens,
+    tokenize,
+)
 
 CANDIDATES = 100
 # Weights of (dense, BM25, phonetic) scores by (question language, chunk language): the first
@@ -31,6 +39,24 @@ WEIGHTS = {
     ("en", "hi"): (0.0, 0.15, 0.35),
     ("hi", "en"): (0.0, 0.15, 0.45),
 }
+# In an index with multilingual-e5 vectors (any folder that holds non-English text): weights of
+# (MiniLM dense, e5 dense, BM25, phonetic), chosen on the first half of each of the four XQuAD
+# sets by benchmarks/quality/fusion_weights.py. The chosen (0, 1.5, 1.0, 0.2) for (hi, hi) is
+# scaled here to the sum of WEIGHTS' (1.2): the ranking is the same, and the fused score, which
+# the answerer reads as a feature, keeps the scale its same-language model was fitted on. For
+# English over an English corpus with e5 vectors the grid chose (0.45, 0.8, 0.35, 0.05): nDCG@10
+# 0.9933 on the first half against 0.9926 without e5 (second half 0.9781 against 0.9749), but it
+# ranked "How many members does the INDIA alliance have?" (tests/test_retrieval.py) below
+# another article, so English keeps MiniLM's weights, as in an English-only folder.
+MULTILINGUAL_WEIGHTS = {
+    ("en", "en"): (0.65, 0.0, 0.35, 0.05),
+    ("hi", "hi"): (0.0, 0.667, 0.444, 0.089),
+    ("en", "hi"): (0.0, 1.0, 0.05, 0.1),
+    ("hi", "en"): (0.0, 1.0, 0.15, 0.1),
+}
+# e5 cosines crowd into 0.7-0.9; on English XQuAD the means of relevant and other chunks (0.847,
+# 0.736) map onto MiniLM's (0.508, 0.028) by this line (benchmarks/quality/fusion_weights.py).
+E5_SCALE, E5_SHIFT = 4.3, -3.15
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class Query:
     language: str
     tokens: list[str]
     vector: np.ndarray
+    multilingual: np.ndarray | None = None  # the e5 `query:` vector, for an index that has e5
 
 
 @dataclass(frozen=True)
@@ -52,11 +79,22 @@ class ScoredChunk:
     dense: float
     bm25: float
     phonetic: float
+    multilingual: float = 0.0
 
 
-def prepare_query(text: str, model_path: str) -> Query:
-    """Tokenize and embed the question once."""
-    return Query(text, language_of(text), tokenize(text), embed(model_path, [text])[0])
+def prepare_query(text: str, model_path: str, multilingual: bool = False) -> Query:
+    """Tokenize and embed the question once per model the index uses, both models at once."""
+    if not multilingual:
+        return Query(text, language_of(text), tokenize(text), embed(model_path, [text])[0])
+    with ThreadPoolExecutor(1) as pool:  # both engines release the GIL: two cores, one wait
+        e5 = pool.submit(embed_multilingual_query, text)
+        vector = embed(model_path, [text])[0]
+        return Query(text, language_of(text), tokenize(text), vector, e5.result())
+
+
+def uses_multilingual(index: StoredIndex) -> bool:
+    """Whether questions to this index need an e5 vector too."""
+    return index.multilingual_chunks is not None
 
 
 def retrieve(
@@ -69,19 +107,15 @@ def retrieve(
     if not len(candidates):
         return []
     dense = _dense_scores(index, query, candidates)
+    e5 = _multilingual_scores(index, query, candidates)
     lexical, sounds = _scaled(bm25, candidates), _scaled(phonetic, candidates)
     if mode == "dense":
-        fused = dense
+        fused = e5 if e5 is not None else dense
     elif mode == "bm25":
         fused = lexical
     else:
-        weights = np.array(
-            [
-                WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 0.0))
-                for lang in index.chunk_languages[candidates]
-            ]
-        ).reshape(-1, 3)
-        fused = weights[:, 0] * dense + weights[:, 1] * lexical + weights[:, 2] * sounds
+        fused = _fused(index, query, candidates, (dense, e5, lexical, sounds))
+    e5 = e5 if e5 is not None else np.zeros(len(candidates))
     order = np.argsort(-fused, kind="stable")[:top_k]
     return [
         ScoredChunk(
@@ -90,10 +124,33 @@ def retrieve(
             float(dense[i]),
             float(lexical[i]),
             float(sounds[i]),
+            float(e5[i]),
         )
         for i in order
         if fused[i] > 0
     ]
+
+
+def _fused(
+    index: StoredIndex,
+    query: Query,
+    candidates: np.ndarray,
+    signals: tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """The weighted sum of the signals, weights by question language and each chunk's language."""
+    dense, e5, lexical, sounds = signals
+    languages = index.chunk_languages[candidates]
+    if e5 is None:
+        table = [WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 0.0)) for lang in languages]
+        weights = np.array(table).reshape(-1, 3)
+        return weights[:, 0] * dense + weights[:, 1] * lexical + weights[:, 2] * sounds
+    # A language neither table names (not en/hi) is read by e5 and BM25 only.
+    rows = [
+        MULTILINGUAL_WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 1.0, 0.0))
+        for lang in languages
+    ]
+    w = np.array(rows).reshape(-1, 4)
+    return w[:, 0] * dense + w[:, 1] * e5 + w[:, 2] * lexical + w[:, 3] * sounds
 
 
 def _candidates(
@@ -106,6 +163,9 @@ def _candidates(
         _search_on_one_thread()
         _, ids = index.chunk_vectors.search(query.vector.reshape(1, -1), count)
         found.append(ids[0][ids[0] >= 0])
+        if index.multilingual_chunks is not None and query.multilingual is not None:
+            cosines = index.multilingual_chunks @ query.multilingual
+            found.append(np.argpartition(-cosines, count - 1)[:count])
     for scores in lexical:
         if scores is not None and count:
             top = np.argpartition(-scores, count - 1)[:count]
@@ -121,17 +181,47 @@ def _scaled(scores: np.ndarray | None, candidates: np.ndarray) -> np.ndarray:
 
 
 def _dense_scores(index: StoredIndex, query: Query, candidates: np.ndarray) -> np.ndarray:
+    """MiniLM's cosines of the candidates, each 0..1."""
+    cosines = _chunk_and_sentence(
+        index, candidates, index.chunk_matrix, index.sentence_vectors, query.vector
+    )
+    return np.clip(cosines, 0.0, 1.0)
+
+
+def _chunk_and_sentence(
+    index: StoredIndex,
+    candidates: np.ndarray,
+    chunks: np.ndarray,
+    sentences: Any,
+    vector: np.ndarray,
+) -> np.ndarray:
     """Half the chunk's cosine, half its best sentence's: questions usually target one sentence."""
-    chunk_cosines = index.chunk_matrix[candidates] @ query.vector
+    chunk_cosines = chunks[candidates] @ vector
     # One gather and one product for every candidate's sentences, then the best per chunk, in
     # place of a Python loop of small products per candidate (same numbers, fewer calls).
     starts = index.first_sentence[candidates]
     counts = index.first_sentence[candidates + 1] - starts
     offsets = np.cumsum(counts) - counts
     rows = np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts)
-    cosines = index.sentence_vectors[rows].astype(np.float32) @ query.vector
+    cosines = sentences[rows].astype(np.float32) @ vector
     best_sentence = np.maximum.reduceat(cosines, offsets) if len(rows) else chunk_cosines
-    return np.clip(0.5 * chunk_cosines + 0.5 * best_sentence, 0.0, 1.0)
+    return np.asarray(0.5 * chunk_cosines + 0.5 * best_sentence)
+
+
+def _multilingual_scores(
+    index: StoredIndex, query: Query, candidates: np.ndarray
+) -> np.ndarray | None:
+    """The e5 score as _dense_scores scores MiniLM's, rescaled onto MiniLM's range; None without."""
+    if index.multilingual_chunks is None or query.multilingual is None:
+        return None
+    cosines = _chunk_and_sentence(
+        index,
+        candidates,
+        index.multilingual_chunks,
+        index.multilingual_sentences,
+        query.multilingual,
+    )
+    return np.clip(E5_SCALE * cosines + E5_SHIFT, 0.0, 1.0)
 
 
 def _bm25_scores(bm25: Any, tokens: list[str]) -> np.ndarray:

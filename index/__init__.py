@@ -6,6 +6,8 @@ Sub-packages follow the data flow: reading -> text -> embedding, lexical -> stor
 
 from index.config import IndexConfig, config_from_env
 from index.embedding.minilm import embed
+from index.embedding.multilingual import MultilingualModelError
+from index.embedding.multilingual import embed_query as embed_multilingual_query
 from index.reading.decoding import UnreadableFile, strip_invisible
 from index.reading.documents import FileOutcome, SourceDocument
 from index.reading.loading import DocumentsFolderError, load_documents
@@ -34,6 +36,7 @@ __all__ = [
     "IndexCorruptError",
     "IndexMismatchError",
     "IndexMissingError",
+    "MultilingualModelError",
     "SourceDocument",
     "StorageBusyError",
     "StoredIndex",
@@ -43,6 +46,7 @@ __all__ = [
     "config_from_env",
     "current_generation",
     "embed",
+    "embed_multilingual_query",
     "language_of",
     "load_documents",
     "open_index",

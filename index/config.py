@@ -13,6 +13,9 @@ TOKENIZER_VERSION = 3
 # The embedding model runs with int8 weights ("float32" for the exported ones): it is part of the
 # model label, so an index is never searched with vectors from the other weights.
 EMBEDDING_WEIGHTS = "int8"
+# When texts also get multilingual-e5 vectors: "auto" when the folder holds text that is not
+# English (then every text, so questions cross languages both ways), "always", or "never".
+MULTILINGUAL_MODES = ("auto", "always", "never")
 
 
 def bundled_model_path() -> str:
@@ -42,6 +45,7 @@ class IndexConfig:
     # A 10 MB text is a 2,000-page book, ~15k chunks and ~100k sentences to embed (tens of minutes
     # on a laptop CPU); larger files are skipped with a message naming ASSISTANT_MAX_FILE_MB.
     max_file_bytes: int = 10 * 2**20
+    multilingual: str = "auto"
 
     @property
     def model_path(self) -> str:
@@ -60,6 +64,7 @@ class IndexConfig:
             "model": self.model_label,
             "chunk_chars": self.chunk_chars,
             "tokenizer": TOKENIZER_VERSION,
+            "multilingual": self.multilingual,
         }
 
     def with_overrides(self, **overrides: object) -> IndexConfig:
@@ -68,7 +73,10 @@ class IndexConfig:
 
 
 def config_from_env(environ: Mapping[str, str] | None = None) -> IndexConfig:
-    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL, _CHUNK_CHARS and _MAX_FILE_MB."""
+    """Read ASSISTANT_DOCUMENTS_DIR, _STORAGE_DIR, _MODEL, _CHUNK_CHARS, _MAX_FILE_MB and more.
+
+    ASSISTANT_MULTILINGUAL (auto, always, never) says which texts get multilingual vectors.
+    """
     env = os.environ if environ is None else environ
     config = IndexConfig()
     documents = env.get(f"{ENV_PREFIX}DOCUMENTS_DIR")
@@ -81,4 +89,13 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> IndexConfig:
         model=env.get(f"{ENV_PREFIX}MODEL"),
         chunk_chars=int(chunk_chars) if chunk_chars else None,
         max_file_bytes=int(float(max_file_mb) * 2**20) if max_file_mb else None,
+        multilingual=_multilingual_mode(env.get(f"{ENV_PREFIX}MULTILINGUAL")),
     )
+
+
+def _multilingual_mode(value: str | None) -> str | None:
+    if value is not None and value not in MULTILINGUAL_MODES:
+        raise ValueError(
+            f"ASSISTANT_MULTILINGUAL is {value!r}: use one of {', '.join(MULTILINGUAL_MODES)}"
+        )
+    return value

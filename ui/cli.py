@@ -21,6 +21,7 @@ from index import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    MultilingualModelError,
     StorageBusyError,
 )
 
@@ -33,6 +34,7 @@ USER_ERRORS = (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    MultilingualModelError,
     StorageBusyError,
     QuestionError,
     ValueError,
@@ -176,6 +178,17 @@ def _print_sync(report: BuildReport, storage: Path) -> None:
         f"({report.embedded_texts} distinct chunk and sentence texts sent to the model)",
         flush=True,
     )
+    if report.upgraded:
+        print(
+            f"  upgraded for the multilingual model: {report.multilingual_texts} sentence texts "
+            "embedded with it, the stored MiniLM vectors kept",
+            flush=True,
+        )
+    elif report.multilingual_texts:
+        print(
+            f"  multilingual model: {report.multilingual_texts} sentence texts embedded",
+            flush=True,
+        )
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -22,8 +22,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from assistant import Assistant, AssistantConfig
-from assistant.answering import FEATURES, answer, score_sentences
-from assistant.retrieval import prepare_query, retrieve
+from assistant.answering import CROSSLINGUAL_FEATURES, FEATURES, answer, score_sentences
+from assistant.retrieval import prepare_query, retrieve, uses_multilingual
 from index import IndexConfig, build_index
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,14 +44,19 @@ def read(paths: list[Path]) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def examples(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Features of every candidate sentence, labelled 1 when it holds a gold answer string."""
+def examples(
+    assistant: Assistant, questions: list[dict], crosslingual: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Features of every candidate sentence (in the question's language, or with `crosslingual`
+    in another), labelled 1 when it holds a gold answer string."""
     config, index = assistant.config, assistant.index
     rows, labels = [], []
     for q in questions:
-        query = prepare_query(q["question"], config.index.model_path)
+        query = prepare_query(q["question"], config.index.model_path, uses_multilingual(index))
         hits = retrieve(index, query, config.top_k, config.mode)
         for candidate in score_sentences(index, query, hits, config):
+            if candidate.crosslingual != crosslingual:
+                continue
             quote = index.documents[candidate.source].text[candidate.start : candidate.end]
             rows.append(candidate.features)
             labels.append(q["answerable"] and holds(quote, q["answer_contains"], every=False))
@@ -59,10 +64,10 @@ def examples(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, n
 
 
 def fit_sentence_model(
-    assistant: Assistant, tuning: list[dict]
+    assistant: Assistant, tuning: list[dict], crosslingual: bool = False
 ) -> tuple[tuple[float, ...], float, np.ndarray]:
     """Logistic weights and bias (3 decimals) from the tuning questions' sentences, and labels."""
-    features, labels = examples(assistant, tuning)
+    features, labels = examples(assistant, tuning, crosslingual)
     model = LogisticRegression(max_iter=2000).fit(features, labels)
     weights = tuple(round(float(w), 3) for w in model.coef_[0])
     return weights, round(float(model.intercept_[0]), 3), labels
@@ -70,10 +75,10 @@ def fit_sentence_model(
 
 def outcomes(assistant: Assistant, questions: list[dict]) -> list[tuple[float, bool, bool]]:
     """Per question: (best chance, answerable, answer holds the gold) with refusals off."""
-    config = replace(assistant.config, refusal_threshold=-1.0)
+    config = replace(assistant.config, refusal_threshold=-1.0, multilingual_refusal_threshold=-1.0)
     index, rows = assistant.index, []
     for q in questions:
-        query = prepare_query(q["question"], config.index.model_path)
+        query = prepare_query(q["question"], config.index.model_path, uses_multilingual(index))
         result = answer(index, query, retrieve(index, query, config.top_k, config.mode), config)
         best = max((c.score for c in result.citations), default=0.0)
         correct = q["answerable"] and holds(result.answer, q["answer_contains"])
@@ -105,27 +110,61 @@ def main() -> None:
         "--held-out",
         nargs="+",
         type=Path,
-        default=[QUESTIONS / "documents-gold.jsonl", QUESTIONS / "documents-unseen.jsonl"],
+        default=[
+            QUESTIONS / "documents-gold.jsonl",
+            QUESTIONS / "documents-unseen.jsonl",
+            QUESTIONS / "documents-crosslingual-heldout.jsonl",
+        ],
     )
     parser.add_argument("--storage", default=STORAGE)
+    parser.add_argument("--refit-same", action="store_true", help="fit the same-language model too")
     args = parser.parse_args()
-    tuning = read(args.questions or sorted(QUESTIONS.glob("documents-tuning*.jsonl")))
+    tuning = read(args.questions or sorted(QUESTIONS.glob("documents-*tuning*.jsonl")))
     index_config = IndexConfig(documents_dir=REPO / "documents", storage_dir=Path(args.storage))
     build_index(index_config)
     assistant = Assistant.open(AssistantConfig(index=index_config))
-    weights, bias, labels = fit_sentence_model(assistant, tuning)
-    assistant.config = replace(assistant.config, sentence_weights=weights, sentence_bias=bias)
-    print(f"{len(tuning)} tuning questions, {len(labels)} sentences, {labels.sum()} hold an answer")
-    print("weights:", dict(zip(FEATURES, weights, strict=True)), "bias:", bias)
+    # A folder with Hindi text has e5 vectors: sentences in the other language are candidates
+    # too, with their own model. The same-language model keeps the weights fitted before
+    # (--refit-same fits it again), so those questions keep their rates.
+    crosslingual = uses_multilingual(assistant.index)
+    fitted: dict[str, object] = {}
+    if args.refit_same or not crosslingual:
+        weights, bias, labels = fit_sentence_model(assistant, tuning)
+        fitted |= {"sentence_weights": weights, "sentence_bias": bias}
+        print(f"same language: {len(labels)} sentences, {labels.sum()} hold an answer")
+        print("weights:", dict(zip(FEATURES, weights, strict=True)), "bias:", bias)
+    if crosslingual:
+        weights, bias, labels = fit_sentence_model(assistant, tuning, crosslingual=True)
+        fitted |= {"crosslingual_weights": weights, "crosslingual_bias": bias}
+        print(f"other language: {len(labels)} sentences, {labels.sum()} hold an answer")
+        print("weights:", dict(zip(CROSSLINGUAL_FEATURES, weights, strict=True)), "bias:", bias)
+    assistant.config = replace(assistant.config, **fitted)  # type: ignore[arg-type]
+    print(f"{len(tuning)} tuning questions")
     threshold = round(pick_threshold(outcomes(assistant, tuning)), 3)
-    print(f"sentence_weights = {weights}\nsentence_bias = {bias}\nrefusal_threshold = {threshold}")
+    chosen = {f"{'multilingual_' if crosslingual else ''}refusal_threshold": threshold}
+    assistant.config = replace(assistant.config, **chosen)  # type: ignore[arg-type]
+    for name, value in {**fitted, **chosen}.items():
+        print(f"{name} = {value}")
     held_out = [(f"held-out {path.name}", read([path])) for path in args.held_out]
     for name, questions in [("tuning", tuning), *held_out]:
-        refused_u, refused_a, correct = rates(outcomes(assistant, questions), threshold)
-        print(
-            f"{name}: {len(questions)} questions, unanswerable refused {refused_u:.0%}, "
-            f"answerable refused {refused_a:.0%}, answered with the gold fact {correct:.0%}"
-        )
+        for language, part in _by_language(questions):
+            refused_u, refused_a, correct = rates(outcomes(assistant, part), threshold)
+            print(
+                f"{name}{language}: {len(part)} questions, unanswerable refused {refused_u:.0%}, "
+                f"answerable refused {refused_a:.0%}, answered with the gold fact {correct:.0%}"
+            )
+
+
+def _by_language(questions: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The whole set, then its English and Hindi questions apart when it holds both."""
+    from index import language_of
+
+    parts = {
+        lang: [q for q in questions if language_of(q["question"]) == lang] for lang in ("en", "hi")
+    }
+    if not all(parts.values()):
+        return [("", questions)]
+    return [("", questions), *((f" ({lang} questions)", part) for lang, part in parts.items())]
 
 
 if __name__ == "__main__":

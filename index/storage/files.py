@@ -23,8 +23,14 @@ def save_index(
     vectors: tuple[np.ndarray, np.ndarray],
     tokens: TokenTable,
     file_stats: dict[str, Any],
+    languages: list[str],
+    multilingual: np.ndarray | None = None,
 ) -> None:
-    """Write every part of an index as JSON, .npy, .npz or FAISS's own format (no pickle)."""
+    """Write every part of an index as JSON, .npy, .npz or FAISS's own format (no pickle).
+
+    `languages` holds each chunk's language; `multilingual`, when the folder needs it, the
+    multilingual model's vector of every sentence (float16, in the order of `vectors[1]`).
+    """
     words, sounds, idf = lexical_tables(tokens)
     writer.write("documents.json", json_bytes([vars(d) for d in documents]))
     rows = [[c.source, c.start, c.end, c.sentences] for c in chunks]  # tuples encode as lists
@@ -32,6 +38,9 @@ def save_index(
     writer.write("idf.json", json_bytes(idf))
     writer.write("dense.faiss", faiss_bytes(dense_index(vectors[0])))
     writer.write("sentences.npy", npy_bytes(vectors[1]))
+    writer.write("languages.json", json_bytes(languages))
+    if multilingual is not None:
+        writer.write("multilingual.npy", npy_bytes(multilingual))
     for folder, scores in (("bm25", words), ("phonetic", sounds)):
         for name, data in bm25_files(scores).items():
             writer.write(f"{folder}/{name}", data)

@@ -74,6 +74,21 @@ class SavedIndex:
         return np.asarray(np.load(io.BytesIO(self._read("sentences.npy")), allow_pickle=False))
 
     @cached_property
+    def multilingual_sentences(self) -> np.ndarray | None:
+        """float16 multilingual vectors of the sentences, or None (English-only, older index)."""
+        if "multilingual.npy" not in self.manifest.get("files", {}):
+            return None
+        data = self._read("multilingual.npy")
+        return np.asarray(np.load(io.BytesIO(data), allow_pickle=False))
+
+    @cached_property
+    def chunk_languages(self) -> list[str] | None:
+        """Each chunk's language, or None in an index written before they were stored."""
+        if "languages.json" not in self.manifest.get("files", {}):
+            return None
+        return list(json.loads(self._read("languages.json")))
+
+    @cached_property
     def file_stats(self) -> dict[str, Any]:
         """What each indexed file looked like when read (file_keys.py); empty if not usable."""
         # Only a speed-up too: without it every file is read, as by versions that did not save it.

@@ -28,6 +28,10 @@ class StoredIndex:
     phonetic: Any  # bm25s.BM25 over phonetic_tokens() of chunk texts, for cross-script matches
     idf: dict[str, float]
     manifest: dict[str, Any] = field(default_factory=dict)
+    # Multilingual-e5 vectors of every sentence (float16), None where the folder is English only.
+    multilingual_sentences: np.ndarray | None = None
+    # Each chunk's own language (a mixed-script document's chunks differ); None: its document's.
+    languages: list[str] | None = None
 
     def __post_init__(self) -> None:
         counts = [len(chunk.sentences) for chunk in self.chunks]
@@ -39,14 +43,32 @@ class StoredIndex:
             if self.chunk_vectors.ntotal
             else np.zeros((0, self.chunk_vectors.d), dtype=np.float32)
         )
-        self.chunk_languages = np.array(
-            [self.documents[chunk.source].language for chunk in self.chunks], dtype=object
-        )
+        languages = self.languages or [self.documents[c.source].language for c in self.chunks]
+        self.chunk_languages = np.array(languages, dtype=object)
+        self.multilingual_chunks = _chunk_means(self.multilingual_sentences, counts)
 
     def chunk_text(self, chunk_id: int) -> str:
         """The chunk's text, sliced from its document so offsets always agree."""
         chunk = self.chunks[chunk_id]
         return self.documents[chunk.source].text[chunk.start : chunk.end]
+
+
+def _chunk_means(sentences: np.ndarray | None, counts: list[int]) -> np.ndarray | None:
+    """A chunk's multilingual vector: the normalized mean of its sentences' vectors.
+
+    Embedding sentences alone halves what the slow model reads (a chunk is its sentences); the
+    mean of their e5 vectors is what e5 itself pools over tokens (README "Retrieval quality").
+    """
+    if sentences is None:
+        return None
+    if not len(sentences):
+        return np.zeros((len(counts), sentences.shape[1]), dtype=np.float32)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    starts = np.minimum(starts, len(sentences) - 1)  # a last chunk without sentences
+    sums = np.add.reduceat(sentences, starts, axis=0, dtype=np.float32)
+    sums[np.asarray(counts) == 0] = 0.0
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.asarray(sums / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
 def open_index(storage_dir: Path) -> StoredIndex:
@@ -79,4 +101,14 @@ def _read_generation(generation: Path, manifest: dict[str, Any]) -> StoredIndex:
         phonetic=bm25_at("phonetic"),
         idf=json.loads((generation / "idf.json").read_text(encoding="utf-8")),
         manifest=manifest,
+        multilingual_sentences=_optional_array(generation / "multilingual.npy"),
+        languages=_optional_json(generation / "languages.json"),
     )
+
+
+def _optional_array(path: Path) -> np.ndarray | None:
+    return np.load(path, allow_pickle=False) if path.is_file() else None
+
+
+def _optional_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

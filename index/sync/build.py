@@ -19,12 +19,18 @@ from index.storage.folder import IndexCorruptError, writer_lock
 from index.storage.parts import SavedIndex
 from index.sync.changes import SyncChanges, carry_chunks, compare, keep_unreadable
 from index.sync.commit import commit_file_stats, commit_index
+from index.sync.multilingual import (
+    MultilingualParts,
+    chunk_languages,
+    multilingual_vectors,
+    needs_multilingual,
+)
 
 # For benchmarks/reindex.py, which times a sync's phases by function name (so these keep their
 # underscores) and imports prepare_next_sync from this module.
 from index.sync.previous import _previous_index, _with_vectors
 from index.sync.previous import prepare_next_sync as prepare_next_sync
-from index.sync.vectors import build_vectors
+from index.sync.vectors import BuildVectors, build_vectors
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -45,6 +51,9 @@ class BuildReport:
     reused_documents: int
     up_to_date: bool
     read_files: int  # files read; the others kept the size and times they were indexed with
+    multilingual_texts: int = 0  # distinct sentence texts sent to the multilingual model
+    # An index stored without multilingual vectors that this sync gave them, keeping MiniLM's.
+    upgraded: bool = False
 
     def count(self, status: str) -> int:
         """How many files ended with this status (indexed, skipped, duplicate, kept)."""
@@ -89,7 +98,8 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         tokens = count_tokens(
             chunk_texts, saved_tokens, vectors.chunk_rows if saved_tokens else None
         )
-        commit_index(config, documents, chunks, vectors, tokens, stats, outcomes)
+        multilingual = _multilingual_parts(config, texts, chunks, vectors, previous, progress)
+        commit_index(config, documents, chunks, vectors, tokens, stats, multilingual, outcomes)
     seconds = time.perf_counter() - started
     log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
     fresh = vectors.chunk_rows < 0
@@ -106,7 +116,46 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         reused_documents=len(documents) - len(embedded_sources),
         up_to_date=False,
         read_files=len(loaded.read),
+        multilingual_texts=multilingual.embedded_texts,
+        upgraded=bool(
+            previous is not None
+            and previous.multilingual_sentences is None
+            and multilingual.vectors is not None
+            and len(previous.chunks)
+        ),
     )
+
+
+def _multilingual_parts(
+    config: IndexConfig,
+    texts: dict[str, str],
+    chunks: list,
+    vectors: BuildVectors,
+    previous: SavedIndex | None,
+    progress: Progress | None,
+) -> MultilingualParts:
+    """Chunk languages, and e5 vectors of every sentence when the folder needs them."""
+    languages = chunk_languages(texts, chunks, vectors.chunk_rows, previous)
+    if not needs_multilingual(config.multilingual, languages):
+        return MultilingualParts(languages, None, 0)
+    sentences = [texts[c.source][a:b] for c in chunks for a, b in c.sentences]
+    found, embedded = multilingual_vectors(
+        sentences, vectors.sentence_rows, previous, lambda batch: _embed_e5(batch, progress)
+    )
+    return MultilingualParts(languages, found, embedded)
+
+
+def _embed_e5(texts: list[str], progress: Progress | None) -> np.ndarray:
+    """Embed with multilingual-e5 in slices so progress shows."""
+    from index.embedding.multilingual import embed_passages
+
+    slice_size = 256
+    parts = []
+    for start in range(0, len(texts), slice_size):
+        parts.append(embed_passages(texts[start : start + slice_size]))
+        if progress:
+            progress(min(start + slice_size, len(texts)), len(texts))
+    return np.concatenate(parts)
 
 
 def _up_to_date(previous: SavedIndex, documents: list[SourceDocument], config: IndexConfig) -> bool:

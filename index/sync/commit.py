@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from index.config import IndexConfig
+from index.embedding.multilingual import LABEL as MULTILINGUAL_LABEL
 from index.lexical.token_counts import TokenTable
 from index.reading.documents import FileOutcome, SourceDocument
 from index.storage.files import json_bytes, save_index
@@ -13,6 +14,7 @@ from index.storage.generations import GenerationWriter, commit
 from index.storage.manifest import load_manifest
 from index.storage.parts import SavedIndex
 from index.sync.changes import chunker_fingerprint
+from index.sync.multilingual import MultilingualParts
 from index.sync.previous import remember
 from index.sync.vectors import BuildVectors
 from index.text.chunking import Chunk
@@ -25,13 +27,25 @@ def commit_index(
     vectors: BuildVectors,
     tokens: TokenTable,
     stats: dict[str, Any],
+    multilingual: MultilingualParts,
     outcomes: list[FileOutcome] | None = None,
 ) -> None:
     """Write and commit a new generation, and keep it in memory for the next sync (--watch)."""
     writer = GenerationWriter(config.storage_dir)
-    save_index(writer, documents, chunks, (vectors.chunks, vectors.sentences), tokens, stats)
+    save_index(
+        writer,
+        documents,
+        chunks,
+        (vectors.chunks, vectors.sentences),
+        tokens,
+        stats,
+        multilingual.languages,
+        multilingual.vectors,
+    )
     manifest = _manifest(config, documents, chunks, vectors.chunks.shape[1])
     manifest["ledger"] = ledger(outcomes or [])
+    if multilingual.vectors is not None:
+        manifest["multilingual"] = MULTILINGUAL_LABEL
     generation = commit(config.storage_dir, writer, manifest)
     written = SavedIndex(
         generation,
@@ -42,6 +56,8 @@ def commit_index(
         sentence_vectors=vectors.sentences,
         file_stats=stats,
         tokens=tokens,
+        multilingual_sentences=multilingual.vectors,
+        chunk_languages=multilingual.languages,
         verified=True,
     )
     remember(config, generation, written)

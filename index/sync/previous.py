@@ -22,7 +22,14 @@ def _with_vectors(previous: SavedIndex | None) -> SavedIndex | None:
     if previous is None:
         return None
     try:
-        previous.read("chunks", "chunk_matrix", "sentence_vectors", "tokens")
+        previous.read(
+            "chunks",
+            "chunk_matrix",
+            "sentence_vectors",
+            "tokens",
+            "multilingual_sentences",
+            "chunk_languages",
+        )
     except Exception as problem:  # damaged or from another layout: embed everything again
         log.warning("Not reusing the stored index (%s); indexing everything again", problem)
         _written.pop(previous.generation.parent.resolve(), None)

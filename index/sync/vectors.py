@@ -28,6 +28,7 @@ class BuildVectors:
     chunks: np.ndarray  # float32, unit length
     sentences: np.ndarray  # float16, as stored
     chunk_rows: np.ndarray  # per chunk: a previous chunk row with the same text, or -1
+    sentence_rows: np.ndarray  # per sentence: a previous sentence row with the same text, or -1
     embedded_texts: int  # distinct chunk and sentence texts sent to the model
 
     @property
@@ -89,6 +90,7 @@ def build_vectors(
         chunks=_gather(chunk_rows, old_chunks, new_rows, 0, fresh, np.float32),
         sentences=_gather(sentence_rows, old_sentences, new_rows, len(chunks), fresh, np.float16),
         chunk_rows=chunk_rows,
+        sentence_rows=sentence_rows,
         embedded_texts=len(fresh_texts),
     )
 
