@@ -194,8 +194,12 @@ def test_ask_json_answers_every_line_with_one_line(storage_dir: Path, tmp_path: 
     assert list(replies[4]) == ["error"]
     followed, alone = replies[3], replies[5]
     assert followed["question"] == alone["question"] == follow_up
-    assert {c["source"] for c in followed["citations"]} == {"001_12eda452278b32ab.txt"}
-    assert {c["source"] for c in alone["citations"]} != {"001_12eda452278b32ab.txt"}
+    followed_sources = {c["source"] for c in followed["citations"]}
+    # Her 2018 article, and possibly the Hindi one, which the multilingual model reads: both
+    # are about Mayawati and the SP.
+    assert "001_12eda452278b32ab.txt" in followed_sources
+    assert followed_sources <= {"001_12eda452278b32ab.txt", "002_ae3089e6771e0f62.txt"}
+    assert {c["source"] for c in alone["citations"]} != followed_sources
 
 
 def test_json_titles_are_whole_and_dates_say_where_they_came_from(
