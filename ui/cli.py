@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             top_k=getattr(args, "top_k", None),
             mode=getattr(args, "mode", None),
         )
+        config = _with_llm(config, getattr(args, "llm", None))
         command: Callable[[argparse.Namespace, AssistantConfig], int] = args.command
         return command(args, config)
     except USER_ERRORS as error:
@@ -51,6 +52,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _with_llm(config: AssistantConfig, spec: str | None) -> AssistantConfig:
+    """The config with `--llm SPEC` applied; a bad spec fails here, before anything loads."""
+    from dataclasses import replace
+
+    from assistant.generation.backends import parse_spec
+
+    llm = replace(config.llm, spec=spec) if spec else config.llm
+    parse_spec(llm.spec)  # raises a one-line ValueError
+    return replace(config, llm=llm)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     retrieval = argparse.ArgumentParser(add_help=False)
     retrieval.add_argument("--top-k", type=int, help="passages to retrieve (default 5)")
     retrieval.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    generation = argparse.ArgumentParser(add_help=False)
+    generation.add_argument(
+        "--llm",
+        metavar="SPEC",
+        help="LLM that writes answers, each sentence verified: none (default), "
+        "openai:MODEL@URL, ollama:MODEL[@URL], gguf:PATH or gguf:gemma-3-270m ($ASSISTANT_LLM)",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     index = commands.add_parser("index", parents=[storage], help="index a documents folder")
@@ -76,17 +95,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     index.set_defaults(command=_index)
 
-    ask = commands.add_parser("ask", parents=[storage, retrieval], help="answer one question")
+    ask = commands.add_parser(
+        "ask", parents=[storage, retrieval, generation], help="answer one question"
+    )
     ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
     ask.set_defaults(command=_ask)
 
     chat = commands.add_parser(
-        "chat", parents=[storage, retrieval], help="converse in the terminal"
+        "chat", parents=[storage, retrieval, generation], help="converse in the terminal"
     )
     chat.set_defaults(command=_chat)
 
-    ui = commands.add_parser("ui", parents=[storage, retrieval], help="serve the web chat")
+    ui = commands.add_parser(
+        "ui", parents=[storage, retrieval, generation], help="serve the web chat"
+    )
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860)
     ui.add_argument(
@@ -99,9 +122,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     ui.set_defaults(command=_ui)
 
+    check = commands.add_parser(
+        "check", parents=[storage, retrieval], help="check a claim against the documents"
+    )
+    check.add_argument("claim", nargs="?", help="the claim; with --json and none, read stdin")
+    check.add_argument("--json", action="store_true", help="one JSON object per claim")
+    check.set_defaults(command=_check)
+
     from assistant.evaluation import add_eval_command
 
-    add_eval_command(commands, [storage, retrieval])
+    add_eval_command(commands, [storage, retrieval, generation])
     return parser
 
 
@@ -187,6 +217,35 @@ def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:
             result = {"question": line.rstrip("\n"), "error": str(error)}
         print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
+
+
+def _check(args: argparse.Namespace, config: AssistantConfig) -> int:
+    from assistant.assistant import Assistant
+
+    if args.claim is None and not args.json:
+        raise QuestionError("Give a claim, or use --json to read claims from stdin")
+    assistant = Assistant.open(config)
+    claims = [args.claim] if args.claim is not None else (line.rstrip("\n") for line in sys.stdin)
+    for claim in claims:
+        if not claim.strip() and args.claim is None:
+            continue
+        try:
+            result = assistant.check_claim(claim).to_dict()
+        except QuestionError as error:
+            if not args.json:
+                raise
+            result = {"claim": claim, "error": str(error)}
+        print(json.dumps(result, ensure_ascii=False) if args.json else _format_claim(result))
+    return 0
+
+
+def _format_claim(result: dict) -> str:
+    verdict = "Supported" if result["supported"] else "Not supported"
+    lines = [f"{verdict}: {result['reason']}"]
+    for c in result["citations"]:
+        lines.append(f"[{c['id']}] {c['source']}, characters {c['start']}-{c['end']}")
+        lines.append(f"    \u201c{c['quote']}\u201d")
+    return "\n".join(lines)
 
 
 def format_answer(answer: Answer) -> str:
