@@ -107,6 +107,8 @@ def test_garbage_is_dropped_and_the_not_found_phrase_refuses(with_llm) -> None:
     garbage = with_llm(LyingLLM(reply="<|im_start|>\u0000 ]]]] [[[[ 12 [ 3 ] lorem"))
     answer = garbage.ask(QUESTION)
     assert answer.generator == "extractive" and answer.notice
+    silent = with_llm(LyingLLM(reply="")).ask(QUESTION)
+    assert silent.generator == "extractive" and silent.notice.startswith("the LLM returned no text")
     refused = with_llm(LyingLLM(reply="Not found in the documents.")).ask(QUESTION)
     assert refused.refused and refused.generator == SPEC and not refused.citations
 

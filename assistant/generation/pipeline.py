@@ -42,6 +42,9 @@ def stream_generated(
     except (GenerationFailed, LLMUnavailable) as failure:
         yield _fallback(extractive(), f"{failure}; extractive answer shown")
         return
+    if not "".join(parts).strip():
+        yield _fallback(extractive(), "the LLM returned no text; extractive answer shown")
+        return
     yield verified_answer(index, query.text, "".join(parts), evidence, config, extractive)
 
 
