@@ -77,11 +77,13 @@ def facts(text: str) -> set[str]:
 
 
 def date_facts(iso_date: str) -> set[str]:
-    """The facts a document's date gives (year, month, day), which its evidence may state."""
-    parts = iso_date.split("-")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        return set()
-    return {str(int(parts[0])), f"month:{int(parts[1])}", str(int(parts[2]))}
+    """The year of a document's date, which a sentence drawn from it may state.
+
+    Only the year: a day or month must come from the text, or a claim that moves an event to
+    the publication day would pass.
+    """
+    year = iso_date.split("-")[0]
+    return {str(int(year))} if year.isdigit() else set()
 
 
 def negated(text: str) -> bool:
