@@ -91,13 +91,13 @@ def test_a_sentence_without_a_valid_marker_is_dropped(
     )
     kept, dropped = verify_reply(reply, evidence, checker)
     assert [k.text for k in kept] == [
-        "Mayawati ruled out an alliance on August 30 .",
+        "Mayawati ruled out an alliance on August 30.",
         "The SP won 23 parliamentary seats in 2009.",
     ]
     assert [k.evidence[0].number for k in kept] == [1, 2]
     reasons = {d.sentence: d.reason for d in dropped}
     assert "no [n] marker" in reasons["The SP won 23 seats in 2009."]
-    assert "[9]" in reasons["The SP won 23 parliamentary seats in 2009 ."]
+    assert "[9]" in reasons["The SP won 23 parliamentary seats in 2009."]
 
 
 def test_a_wrong_marker_is_reattached_to_the_sentence_that_supports_it(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +54,19 @@ def parse_spec(spec: str) -> BackendSpec:
 def make_llm(config: LLMConfig) -> Any:
     """The llama-index LLM for `config.spec`; built once per configuration (a GGUF loads once)."""
     return _cached_llm(config)
+
+
+def exclusive(config: LLMConfig) -> AbstractContextManager[Any]:
+    """A lock for a model run in this process: one llama.cpp context serves one request at a time.
+
+    Servers take concurrent requests, so they get no lock.
+    """
+    return _model_lock(config.spec) if parse_spec(config.spec).kind == "gguf" else nullcontext()
+
+
+@lru_cache(maxsize=8)
+def _model_lock(spec: str) -> threading.Lock:
+    return threading.Lock()
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,9 @@ class GenerationFailed(RuntimeError):
     """The LLM gave no usable reply; the message is the one line a user sees."""
 
 
-def stream_text(llm: Any, messages: list[Any], timeout: float) -> Iterator[str]:
+def stream_text(
+    llm: Any, messages: list[Any], timeout: float, lock: AbstractContextManager[Any] | None = None
+) -> Iterator[str]:
     """The reply's text deltas; GenerationFailed when the server fails or `timeout` passes.
 
     The LLM runs in a daemon thread and this side waits on a queue with the time left, so even
@@ -30,10 +33,11 @@ def stream_text(llm: Any, messages: list[Any], timeout: float) -> Iterator[str]:
 
     def produce() -> None:
         try:
-            for chunk in llm.stream_chat(messages):
-                if stop.is_set():
-                    return  # leaving the loop closes the stream (and stops a local model)
-                deltas.put(chunk.delta or "")
+            with lock or nullcontext():
+                for chunk in llm.stream_chat(messages):
+                    if stop.is_set():
+                        return  # leaving the loop closes the stream (and stops a local model)
+                    deltas.put(chunk.delta or "")
             deltas.put(_DONE)
         except Exception as error:  # any client error: reported as one line, never raised on
             deltas.put(error)
@@ -57,9 +61,11 @@ def stream_text(llm: Any, messages: list[Any], timeout: float) -> Iterator[str]:
         stop.set()
 
 
-def complete_text(llm: Any, messages: list[Any], timeout: float) -> str:
+def complete_text(
+    llm: Any, messages: list[Any], timeout: float, lock: AbstractContextManager[Any] | None = None
+) -> str:
     """The whole reply, under the same deadline."""
-    return "".join(stream_text(llm, messages, timeout))
+    return "".join(stream_text(llm, messages, timeout, lock))
 
 
 def _one_line(error: Exception) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from assistant.answers import Answer, Citation, refusal
 from assistant.config import AssistantConfig
-from assistant.generation.backends import LLMUnavailable, make_llm
+from assistant.generation.backends import LLMUnavailable, exclusive, make_llm
 from assistant.generation.checks import checker_for
 from assistant.generation.evidence import EvidenceSentence, gather_evidence
 from assistant.generation.generating import GenerationFailed, complete_text, stream_text
@@ -36,7 +36,7 @@ def stream_generated(
     try:
         llm = make_llm(config.llm)
         messages = answer_messages(query.text, query.language, evidence)
-        for delta in stream_text(llm, messages, config.llm.timeout):
+        for delta in stream_text(llm, messages, config.llm.timeout, exclusive(config.llm)):
             parts.append(delta)
             yield delta
     except (GenerationFailed, LLMUnavailable) as failure:
@@ -72,7 +72,8 @@ def condense(config: AssistantConfig, history: Sequence[str], question: str) -> 
     """The follow-up as a standalone question, or None when the LLM cannot give a usable one."""
     try:
         llm = make_llm(config.llm)
-        text = complete_text(llm, condense_messages(history, question), config.llm.timeout)
+        messages = condense_messages(history, question)
+        text = complete_text(llm, messages, config.llm.timeout, exclusive(config.llm))
     except (GenerationFailed, LLMUnavailable) as failure:
         log.warning("condensing the follow-up failed: %s", failure)
         return None

@@ -17,6 +17,7 @@ from assistant.generation.evidence import EvidenceSentence
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # A sentence ends at . ? ! । ॥ (with any markers written after it), or at a line break.
 _SENTENCE = re.compile(r".+?(?:[.?!\u0964\u0965]+(?:\s*\[[\d,;\s]+\])*(?=\s|$)|$)", re.S)
+_SPACE_BEFORE_MARK = re.compile(r"\s+([.?!,;:\u0964\u0965])")
 REATTACH_TRIES = 4  # the most relevant other sentences: trying all would find chance support
 
 
@@ -36,6 +37,11 @@ def split_reply(reply: str) -> list[str]:
     return pieces
 
 
+def without_markers(sentence: str) -> str:
+    """The sentence without its [n] markers and the spaces they leave before punctuation."""
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(MARKER.sub(" ", sentence).split()))
+
+
 def verify_reply(
     reply: str, evidence: Sequence[EvidenceSentence], checker: Checker
 ) -> tuple[list[Kept], list[Unsupported]]:
@@ -44,7 +50,7 @@ def verify_reply(
     dropped: list[Unsupported] = []
     by_number = {sentence.number: sentence for sentence in evidence}
     for sentence in split_reply(reply):
-        text = " ".join(MARKER.sub(" ", sentence).split())
+        text = without_markers(sentence)
         if not any(char.isalnum() for char in text) or any(k.text == text for k in kept):
             continue  # a stray marker, or a repetition (small models repeat themselves)
         numbers = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
