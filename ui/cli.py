@@ -122,13 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ui.set_defaults(command=_ui)
 
-    check = commands.add_parser(
-        "check", parents=[storage, retrieval], help="check a claim against the documents"
-    )
-    check.add_argument("claim", nargs="?", help="the claim; with --json and none, read stdin")
-    check.add_argument("--json", action="store_true", help="one JSON object per claim")
-    check.set_defaults(command=_check)
+    from ui.claimcheck import add_check_command
 
+    add_check_command(commands, [storage, retrieval])
     from assistant.evaluation import add_eval_command
 
     add_eval_command(commands, [storage, retrieval, generation])
@@ -217,35 +213,6 @@ def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:
             result = {"question": line.rstrip("\n"), "error": str(error)}
         print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
-
-
-def _check(args: argparse.Namespace, config: AssistantConfig) -> int:
-    from assistant.assistant import Assistant
-
-    if args.claim is None and not args.json:
-        raise QuestionError("Give a claim, or use --json to read claims from stdin")
-    assistant = Assistant.open(config)
-    claims = [args.claim] if args.claim is not None else (line.rstrip("\n") for line in sys.stdin)
-    for claim in claims:
-        if not claim.strip() and args.claim is None:
-            continue
-        try:
-            result = assistant.check_claim(claim).to_dict()
-        except QuestionError as error:
-            if not args.json:
-                raise
-            result = {"claim": claim, "error": str(error)}
-        print(json.dumps(result, ensure_ascii=False) if args.json else _format_claim(result))
-    return 0
-
-
-def _format_claim(result: dict) -> str:
-    verdict = "Supported" if result["supported"] else "Not supported"
-    lines = [f"{verdict}: {result['reason']}"]
-    for c in result["citations"]:
-        lines.append(f"[{c['id']}] {c['source']}, characters {c['start']}-{c['end']}")
-        lines.append(f"    \u201c{c['quote']}\u201d")
-    return "\n".join(lines)
 
 
 def format_answer(answer: Answer) -> str:
