@@ -72,7 +72,9 @@ def run(spec: str, args: argparse.Namespace) -> dict:
         if line.strip()
     ]
     rows, latencies, kept, dropped, violations = [], [], 0, 0, 0
-    for item in questions:
+    for done, item in enumerate(questions):
+        if done % 10 == 0:
+            print(f"{done}/{len(questions)} questions", file=sys.stderr, flush=True)
         started = time.perf_counter()
         answer = assistant.ask(item["question"])
         latencies.append(time.perf_counter() - started)
