@@ -62,7 +62,7 @@ def checker(assistant: Assistant) -> Checker:
         ("The BSP's ties with the Samajwadi Party are for a selfish motive.", TIES, False, "negat"),
         ("Mayawati said she would activate her party cadres.", ACTIVATE, False, "negation"),
         # Across scripts: names by their sounds, Devanagari digits and Hindi month names.
-        ("मायावती ने ३० अगस्त को एनडीए के साथ गठबंधन से इनकार किया।", ALLIANCE, True, ""),
+        ("बसपा प्रमुख मायावती ने ३० अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।", ALLIANCE, True, ""),
         ("मायावती ने 25 अगस्त को गठबंधन से इनकार किया।", ALLIANCE, False, "number"),
         ("मायावती ने 30 अगस्त को कांग्रेस के साथ गठबंधन से इनकार किया।", ALLIANCE, False, "name"),
     ],
@@ -127,3 +127,13 @@ def test_replies_split_on_danda_and_keep_markers_with_their_sentence() -> None:
         "Second one? [3]",
         "A line",
     ]
+
+
+def test_an_echo_of_the_prompt_is_not_an_answer(assistant: Assistant, checker: Checker) -> None:
+    evidence = evidence_of(assistant, ALLIANCE, SEATS)
+    reply = (
+        "End every sentence with [n], where n is the number of the evidence it comes from. "
+        "Write one to three short sentences in English. [1] Copy numbers exactly. [2]"
+    )
+    kept, dropped = verify_reply(reply, evidence, checker)
+    assert not kept and len(dropped) == 3

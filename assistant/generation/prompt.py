@@ -14,7 +14,8 @@ LANGUAGE_NAMES = {"en": "English", "hi": "Hindi"}
 # Short and literal, because small models need it.
 _ANSWER_RULES = (
     "Answer the question using only the numbered evidence. Write one to three short sentences "
-    "in {language}. End every sentence with the number of the evidence it comes from, like [2]. "
+    "in {language}. End every sentence with [n], where n is the number of the evidence it comes "
+    "from. "
     "Copy numbers, dates and names exactly. If the evidence does not answer the question, reply "
     "exactly: {not_found}"
 )

@@ -5,8 +5,9 @@
 Each claim is checked as `assistant check` checks it: candidate evidence sets from retrieval,
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
 threshold; the coverage and similarity thresholds are chosen on `split == "fit"` alone: the grid
-point with the highest balanced accuracy (supported accepted and unsupported rejected, equally
-weighted) among those accepting at least 90% of the supported fit claims. Held-out is only reported.
+point that clears the issue's bars (85% of supported claims accepted, 95% of number/date and 90% of
+name claims rejected) by the widest margin, the smallest of the three margins counting; among tied
+points, the strictest. Held-out is only reported.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def fit_thresholds(claims: list[dict], measured: list, fit: list[int]) -> Verifi
         thresholds = VerifierConfig(coverage, cross, similarity)
         table = rates(claims, measured, fit, thresholds)
         score = min(list(table[kind].values())[0] - bar for kind, bar in BARS.items())
-        if score > best_score + 1e-9:
+        # Ties go to the stricter thresholds: the claims are all on the articles' subjects, while
+        # a generator also writes sentences about nothing in the evidence (it echoes its prompt).
+        if score >= best_score - 1e-9:
             best, best_score = thresholds, score
     return best
 
