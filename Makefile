@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# The CPU wheel first: a bare torch requirement would pull several GB of CUDA packages.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[ui,dev]"
+	$(BIN)/pip install --quiet -e ".[ui,dev,llm]"
 	touch $(STAMP)
 
 index: $(STAMP)

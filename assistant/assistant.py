@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.answering import answer
 from assistant.answers import Answer, QuestionError
@@ -12,6 +14,9 @@ from assistant.config import AssistantConfig
 from assistant.reloading import LiveIndex
 from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve, uses_multilingual
 from index import StoredIndex, strip_invisible
+
+if TYPE_CHECKING:
+    from assistant.generation.claims import ClaimResult
 
 # Bytes that did not decode (a question typed in another encoding, passed on a command line)
 # arrive as lone surrogates: they carry no text and the tokenizer rejects them.
@@ -72,6 +77,14 @@ class Assistant:
 
         Asking, then looking texts up separately, could straddle a reload and misplace offsets.
         """
+        *_, last = self.stream_with_documents(question, top_k, mode, context)
+        assert isinstance(last, tuple)
+        return last
+
+    def stream_with_documents(
+        self, question: str, top_k: int | None = None, mode: str | None = None, context: str = ""
+    ) -> Iterator[str | tuple[Answer, dict[str, str]]]:
+        """Text deltas while an LLM writes (none without one), then the answer and cited texts."""
         index = self.index
         hits, query = self._search(
             index, f"{context} {question}" if context else question, top_k, mode
@@ -82,9 +95,27 @@ class Assistant:
                 self.config.index.model_path,
                 uses_multilingual(index),
             )
-        result = answer(index, query, hits, self.config)
-        cited = {c.source: index.documents[c.source].text for c in result.citations}
-        return result, cited
+        result = None
+        if self.config.llm.enabled:
+            from assistant.generation.pipeline import stream_generated
+
+            for item in stream_generated(
+                index, query, hits, self.config, lambda: answer(index, query, hits, self.config)
+            ):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    result = item
+        if result is None:
+            result = answer(index, query, hits, self.config)
+        yield result, {c.source: index.documents[c.source].text for c in result.citations}
+
+    def check_claim(self, claim: str) -> ClaimResult:
+        """Whether the documents support `claim`, with the quotes that do (or come closest)."""
+        from assistant.generation.claims import check_claim
+
+        text = check_question(claim, self.config.max_question_chars)
+        return check_claim(self.index, text, self.config)
 
     def search(
         self, question: str, top_k: int | None = None, mode: str | None = None

@@ -13,6 +13,36 @@ MODES = ("hybrid", "dense", "bm25")
 
 
 @dataclass(frozen=True)
+class LLMConfig:
+    """The optional generator: `spec` names the backend (assistant/generation/backends.py)."""
+
+    spec: str = "none"
+    temperature: float = 0.1
+    timeout: float = 60.0  # seconds for a whole generated answer, never unbounded
+    context_window: int = 4096
+    max_tokens: int = 150  # short answers: small models ramble and repeat past that
+
+    @property
+    def enabled(self) -> bool:
+        """Whether an LLM writes answers (otherwise they are extractive)."""
+        return self.spec.strip() not in ("", "none")
+
+
+@dataclass(frozen=True)
+class VerifierConfig:
+    """Thresholds of the verifier (assistant/generation/checks.py).
+
+    Fitted on the claims set's fit split by benchmarks/quality/claims_report.py; the held-out
+    split is only reported.
+    """
+
+    # Fitted values (README, "Generated answers"); ties on the fit split went to the strictest.
+    coverage: float = 0.2  # share of a statement's word weight found in same-language evidence
+    cross_coverage: float = 0.3  # the same across scripts, where only names and numbers match
+    similarity: float = 0.2  # cosine with English evidence (the model reads English only)
+
+
+@dataclass(frozen=True)
 class AssistantConfig:
     """How questions are answered; the refusal numbers come from benchmarks/refusal_threshold.py."""
 
@@ -38,6 +68,8 @@ class AssistantConfig:
     # low, because two- and three-part questions need the companions (answers stay 1-3 sentences).
     companion_ratio: float = 0.3
     max_question_chars: int = 2000
+    llm: LLMConfig = LLMConfig()
+    verifier: VerifierConfig = VerifierConfig()
 
     @property
     def storage_dir(self) -> Path:
@@ -61,9 +93,29 @@ class AssistantConfig:
 
 
 def assistant_config_from_env(environ: Mapping[str, str] | None = None) -> AssistantConfig:
-    """Read ASSISTANT_MODE and ASSISTANT_TOP_K on top of the index settings."""
+    """Read ASSISTANT_MODE, ASSISTANT_TOP_K and ASSISTANT_LLM* on top of the index settings."""
     env = os.environ if environ is None else environ
     top_k = env.get("ASSISTANT_TOP_K")
-    return AssistantConfig(index=config_from_env(env)).with_overrides(
+    return AssistantConfig(index=config_from_env(env), llm=llm_config_from_env(env)).with_overrides(
         mode=env.get("ASSISTANT_MODE"), top_k=int(top_k) if top_k else None
+    )
+
+
+def llm_config_from_env(env: Mapping[str, str], spec: str | None = None) -> LLMConfig:
+    """ASSISTANT_LLM and its _TEMPERATURE, _TIMEOUT, _CONTEXT, _MAX_TOKENS; `spec` wins."""
+    defaults = LLMConfig()
+
+    def number(name: str, default: float) -> float:
+        value = env.get(f"ASSISTANT_LLM_{name}")
+        try:
+            return float(value) if value else default
+        except ValueError:
+            raise ValueError(f"ASSISTANT_LLM_{name} must be a number, not {value!r}") from None
+
+    return LLMConfig(
+        spec=spec or env.get("ASSISTANT_LLM") or defaults.spec,
+        temperature=number("TEMPERATURE", defaults.temperature),
+        timeout=number("TIMEOUT", defaults.timeout),
+        context_window=int(number("CONTEXT", defaults.context_window)),
+        max_tokens=int(number("MAX_TOKENS", defaults.max_tokens)),
     )

@@ -46,11 +46,27 @@ class Conversation:
     def stream(
         self, question: str, top_k: int | None = None, mode: str | None = None
     ) -> Iterator[str | Reply]:
-        """Text as a generator writes it (none for extractive answers), then the final Reply."""
+        """Text as a generator writes it (none for extractive answers), then the final Reply.
+
+        With an LLM, a follow-up is first rewritten into a standalone question (the condense
+        step of llama-index's chat engines); without one, or when that fails, the previous
+        question joins the search instead.
+        """
         context = self.questions[-1] if self.questions and is_follow_up(question) else ""
-        answer, texts = self.assistant.ask_with_documents(question, top_k, mode, context)
-        self.questions.append(answer.question)
-        yield Reply(answer, texts)
+        asked = question
+        if context and self.assistant.config.llm.enabled:
+            from assistant.generation.pipeline import condense
+
+            standalone = condense(self.assistant.config, self.questions, question)
+            if standalone:
+                asked, context = standalone, ""
+        for item in self.assistant.stream_with_documents(asked, top_k, mode, context):
+            if isinstance(item, str):
+                yield item
+            else:
+                answer, texts = item
+                self.questions.append(question)
+                yield Reply(answer, texts)
 
 
 def is_follow_up(question: str) -> bool:

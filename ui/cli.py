@@ -64,6 +64,7 @@ def _run(argv: list[str] | None) -> int:
             top_k=getattr(args, "top_k", None),
             mode=getattr(args, "mode", None),
         )
+        config = _with_llm(config, getattr(args, "llm", None))
         command: Callable[[argparse.Namespace, AssistantConfig], int] = args.command
         return command(args, config)
     except BrokenPipeError:  # an OSError, but no failure: main ends quietly
@@ -73,6 +74,17 @@ def _run(argv: list[str] | None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _with_llm(config: AssistantConfig, spec: str | None) -> AssistantConfig:
+    """The config with `--llm SPEC` applied; a bad spec fails here, before anything loads."""
+    from dataclasses import replace
+
+    from assistant.generation.backends import parse_spec
+
+    llm = replace(config.llm, spec=spec) if spec else config.llm
+    parse_spec(llm.spec)  # raises a one-line ValueError
+    return replace(config, llm=llm)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     retrieval = argparse.ArgumentParser(add_help=False)
     retrieval.add_argument("--top-k", type=int, help="passages to retrieve (default 5)")
     retrieval.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    generation = argparse.ArgumentParser(add_help=False)
+    generation.add_argument(
+        "--llm",
+        metavar="SPEC",
+        help="LLM that writes answers, each sentence verified: none (default), "
+        "openai:MODEL@URL, ollama:MODEL[@URL], gguf:PATH or gguf:gemma-3-270m ($ASSISTANT_LLM)",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     index = commands.add_parser("index", parents=[storage], help="index a documents folder")
@@ -98,17 +117,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     index.set_defaults(command=_index)
 
-    ask = commands.add_parser("ask", parents=[storage, retrieval], help="answer one question")
+    ask = commands.add_parser(
+        "ask", parents=[storage, retrieval, generation], help="answer one question"
+    )
     ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
     ask.set_defaults(command=_ask)
 
     chat = commands.add_parser(
-        "chat", parents=[storage, retrieval], help="converse in the terminal"
+        "chat", parents=[storage, retrieval, generation], help="converse in the terminal"
     )
     chat.set_defaults(command=_chat)
 
-    ui = commands.add_parser("ui", parents=[storage, retrieval], help="serve the web chat")
+    ui = commands.add_parser(
+        "ui", parents=[storage, retrieval, generation], help="serve the web chat"
+    )
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860)
     ui.add_argument(
@@ -121,9 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     ui.set_defaults(command=_ui)
 
+    from ui.claimcheck import add_check_command
+
+    add_check_command(commands, [storage, retrieval])
     from assistant.evaluation import add_eval_command
 
-    add_eval_command(commands, [storage, retrieval])
+    add_eval_command(commands, [storage, retrieval, generation])
     return parser
 
 

@@ -1,0 +1,76 @@
+"""`assistant check`: the verifier run on a claim the user gives, against the best evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from assistant.answers import Citation
+from assistant.config import AssistantConfig
+from assistant.generation.checks import Checker, Verdict, checker_for
+from assistant.generation.evidence import EvidenceSentence, gather_evidence
+from assistant.retrieval import prepare_query, retrieve
+from index import StoredIndex
+
+CANDIDATES = 4  # evidence sentences tried alone and together: more only adds chances to err
+CLAIM_TOP_K = 5
+CLAIM_EVIDENCE = 40
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim, whether the documents support it, why not, and the quotes that do (or come near)."""
+
+    claim: str
+    supported: bool
+    reason: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """One line of `check --json`."""
+        return {
+            "claim": self.claim,
+            "supported": self.supported,
+            "reason": self.reason or "supported by the quoted evidence",
+            "citations": [asdict(citation) for citation in self.citations],
+        }
+
+
+def check_claim(index: StoredIndex, claim: str, config: AssistantConfig) -> ClaimResult:
+    """Supported when some evidence set passes every check; else the closest set and its reason."""
+    tried = [(group, verdict) for group, verdict in judged_sets(index, claim, config)]
+    if not tried:
+        return ClaimResult(claim, False, "nothing in the documents is about it", ())
+    passing = [(group, verdict) for group, verdict in tried if verdict.supported]
+    group, verdict = passing[0] if passing else tried[0]
+    return ClaimResult(claim, verdict.supported, verdict.reason, cite(group))
+
+
+def judged_sets(
+    index: StoredIndex, claim: str, config: AssistantConfig
+) -> list[tuple[list[EvidenceSentence], Verdict]]:
+    """Each candidate evidence set with its verdict, most relevant first (fitting reads these)."""
+    query = prepare_query(claim, config.index.model_path)
+    hits = retrieve(index, query, CLAIM_TOP_K, config.mode)
+    checker = checker_for(index, config)
+    ranked = _most_relevant(checker, claim, gather_evidence(index, hits, CLAIM_EVIDENCE))
+    return [(group, checker.check(claim, group)) for group in _sets(ranked)]
+
+
+def cite(group: list[EvidenceSentence]) -> tuple[Citation, ...]:
+    """Exact quotes of the evidence sentences, numbered from 1."""
+    return tuple(sentence.as_citation(number) for number, sentence in enumerate(group, 1))
+
+
+def _most_relevant(
+    checker: Checker, claim: str, evidence: list[EvidenceSentence]
+) -> list[EvidenceSentence]:
+    scored = sorted(evidence, key=lambda sentence: -checker.relevance(claim, sentence.text))
+    return scored[:CANDIDATES]
+
+
+def _sets(ranked: list[EvidenceSentence]) -> list[list[EvidenceSentence]]:
+    """Each sentence alone, then the best two and three together (claims that join sentences)."""
+    groups = [[sentence] for sentence in ranked]
+    groups += [ranked[:size] for size in (2, 3) if len(ranked) >= size]
+    return groups

@@ -1,0 +1,98 @@
+"""The checkable facts of a sentence: numbers (any script, lakh/crore, percent), dates, negation."""
+
+from __future__ import annotations
+
+import re
+
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_MULTIPLIERS = {
+    "thousand": 1e3, "हजार": 1e3, "हज़ार": 1e3, "lakh": 1e5, "lakhs": 1e5, "लाख": 1e5,
+    "million": 1e6, "crore": 1e7, "crores": 1e7, "करोड़": 1e7, "करोड": 1e7, "billion": 1e9,
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d+(?:,\d{2,3})*(?:\.\d+)?)(?:\s*(" + "|".join(_MULTIPLIERS) + r")(?!\w))?"
+    r"(?:\s*(%|per\s?cent|प्रतिशत|फीसदी|फ़ीसदी)(?!\w))?",
+    re.IGNORECASE,
+)
+# Small counts written as words. "one"/"एक" are left out: they mostly mean "a".
+_COUNT_WORDS = {
+    word: value
+    for words in (
+        "two three four five six seven eight nine ten eleven twelve".split(),
+        "दो तीन चार पांच छह सात आठ नौ दस ग्यारह बारह".split(),
+    )
+    for value, word in enumerate(words, 2)
+} | {"पाँच": 5, "छः": 6}
+_ORDINALS = {
+    word: value
+    for words in (
+        "second third fourth fifth sixth seventh eighth ninth tenth".split(),
+        "दूसरा तीसरा चौथा पांचवां छठा सातवां आठवां नौवां दसवां".split(),
+        "दूसरी तीसरी चौथी पांचवीं छठी सातवीं आठवीं नौवीं दसवीं".split(),
+        "दूसरे तीसरे चौथे पांचवें छठे सातवें आठवें नौवें दसवें".split(),
+    )
+    for value, word in enumerate(words, 2)
+}
+_MONTHS = {
+    name: number
+    for names in (
+        "january february march april may june july august september october november december",
+        "जनवरी फरवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर",
+        "jan feb mar apr may jun jul aug sep oct nov dec",
+        "जनवरी फ़रवरी मार्च अप्रेल मई जून जुलाई अगस्त सितम्बर अक्तूबर नवम्बर दिसम्बर",
+    )
+    for number, name in enumerate(names.split(), 1)
+}
+_WEEKDAYS = {
+    name: number
+    for names in (
+        "monday tuesday wednesday thursday friday saturday sunday",
+        "सोमवार मंगलवार बुधवार गुरुवार शुक्रवार शनिवार रविवार",
+    )
+    for number, name in enumerate(names.split(), 1)
+}
+_WORD = re.compile(r"[A-Za-z]+|[\u0900-\u0963\u0970-\u097f]+")
+_NEGATION_EN = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE
+)
+_NEGATION_HI = re.compile(r"(?<![\u0900-\u097f])(नहीं|नही|न|ना|मत|बिना)(?![\u0900-\u097f])")
+
+
+def facts(text: str) -> set[str]:
+    """Numbers as values ("30", "150000", "34%"), months ("month:8") and weekdays ("day:1")."""
+    plain = text.translate(_DEVANAGARI_DIGITS)
+    found = {_number(match) for match in _NUMBER.finditer(plain)}
+    for match in _WORD.finditer(plain):
+        word, lower = match.group(), match.group().lower()
+        if lower in _COUNT_WORDS:
+            found.add(str(_COUNT_WORDS[lower]))
+        elif lower in _ORDINALS:
+            found.add(f"ordinal:{_ORDINALS[lower]}")
+        # "may" is a month only when capitalised, and not as the first word of a sentence.
+        elif lower in _MONTHS and (lower != "may" or (word == "May" and match.start() > 0)):
+            found.add(f"month:{_MONTHS[lower]}")
+        elif lower in _WEEKDAYS:
+            found.add(f"day:{_WEEKDAYS[lower]}")
+    return found
+
+
+def date_facts(iso_date: str) -> set[str]:
+    """The year of a document's date, which a sentence drawn from it may state.
+
+    Only the year: a day or month must come from the text, or a claim that moves an event to
+    the publication day would pass.
+    """
+    year = iso_date.split("-")[0]
+    return {str(int(year))} if year.isdigit() else set()
+
+
+def negated(text: str) -> bool:
+    """Whether the sentence says something is not so (English or Hindi negators)."""
+    return bool(_NEGATION_EN.search(text) or _NEGATION_HI.search(text))
+
+
+def _number(match: re.Match[str]) -> str:
+    digits, scale, percent = match.groups()
+    value = float(digits.replace(",", "")) * _MULTIPLIERS.get((scale or "").lower(), 1.0)
+    text = f"{value:.6g}" if value != int(value) else str(int(value))
+    return text + ("%" if percent else "")

@@ -1,0 +1,97 @@
+"""Names in a sentence, and whether the evidence holds each one, in either script."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index import phonetic_tokens
+
+# Capitalised words that start sentences or clauses without naming anyone.
+_NOT_NAMES = frozenset(
+    "a an the this that these those it its he she they his her their we our i on in at of for "
+    "to by with from after before during according but and or so as if while when where what who "
+    "why how however also mr mrs ms dr shri smt party chief leader minister president former "
+    "formerly some many both all each another one two three there here then said says "
+    # Months and weekdays are dates, checked as such (facts.py).
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_HINDI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
+NAME_PREFIX = 5  # "India" and "Indian" are one name; shorter shared starts are not
+_COMMON_ENDINGS = ("ing", "ed", "ly", "er", "ion", "ness", "ment")
+HINDI_NAME_SKELETON = 4  # "=" and three consonants or fewer: not taken for a name
+
+
+def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
+    """Capitalised English words, and Hindi words spelling a name the documents use in English.
+
+    A Hindi spelling of a name the documents never use in English is not found: Devanagari has
+    no capitals, and taking every unknown Hindi word for a name rejected most Hindi paraphrases.
+    """
+    found = []
+    for match in _LATIN_WORD.finditer(sentence):
+        word = re.sub(r"['’]s$", "", match.group()).strip("'’-")
+        if len(word) < 2 or not word[:1].isupper() or word.lower() in _NOT_NAMES:
+            continue
+        at_start = not sentence[: match.start()].strip(" \"'“‘(")
+        # The first word is capitalised anyway: a name only if the documents use it as one, or
+        # never write it in lower case ("Varanasi" is a name, "Further" is not).
+        common = "~" + word.lower() in lexicon or word.lower().endswith(_COMMON_ENDINGS)
+        if at_start and not word.isupper() and (skeleton(word) not in lexicon and common):
+            continue
+        found.append(word)
+    # Short Hindi skeletons (पार्टी: prt, "Party") are mostly common words that sound like a name.
+    found += [
+        word
+        for word in _HINDI_WORD.findall(sentence)
+        if len(skeleton(word)) > HINDI_NAME_SKELETON and skeleton(word) in lexicon
+    ]
+    return found
+
+
+def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
+    """Skeletons of the capitalised words the documents use mid-sentence: their names.
+
+    Also "~word" for each word they write in lower case: common words, not names.
+    """
+    lexicon = set()
+    for text in texts:
+        for match in _LATIN_WORD.finditer(text):
+            word = match.group()
+            if word.islower():
+                lexicon.add("~" + word)
+            before = text[max(0, match.start() - 2) : match.start()]
+            if word[:1].isupper() and word.lower() not in _NOT_NAMES and "." not in before:
+                key = skeleton(word)
+                if len(key) >= 4:  # "=" and at least three consonants: short ones match anything
+                    lexicon.add(key)
+    return frozenset(lexicon)
+
+
+def missing_names(sentence_names: list[str], evidence: str) -> list[str]:
+    """The names not found in the evidence, as written or as a transliteration."""
+    words = {w.lower() for w in _LATIN_WORD.findall(evidence)} | set(_HINDI_WORD.findall(evidence))
+    prefixes = {w[:NAME_PREFIX] for w in words if len(w) >= NAME_PREFIX}
+    sounds = set(phonetic_tokens(evidence))
+    return [
+        name
+        for name in sentence_names
+        if name.lower() not in words
+        and not (len(name) >= NAME_PREFIX and name.lower()[:NAME_PREFIX] in prefixes)
+        and skeleton(name) not in sounds
+        and not _sounds_alike(name, sounds)
+    ]
+
+
+def _sounds_alike(name: str, sounds: set[str]) -> bool:
+    # Spellings drift at the ends (Azamgarh, आजमगढ़): half of the name's 4-grams is enough.
+    grams = [token for token in phonetic_tokens(name) if not token.startswith(("=", "#"))]
+    return bool(grams) and sum(gram in sounds for gram in set(grams)) * 2 >= len(set(grams))
+
+
+def skeleton(word: str) -> str:
+    """The word's whole consonant skeleton as phonetic tokens write it ("=kngrs"), or ""."""
+    whole = [token for token in phonetic_tokens(word) if token.startswith("=")]
+    return whole[0] if whole else ""

@@ -1,0 +1,139 @@
+"""The verifier on hand-made sentences against real evidence from documents/."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.generation.checks import Checker, checker_for
+from assistant.generation.evidence import EvidenceSentence
+from assistant.generation.facts import facts, negated
+from assistant.generation.verifying import split_reply, verify_reply
+
+ALLIANCE = "Bahujan Samaj Party (BSP) chief Mayawati on August 30 ruled out any possibility"
+SEATS = "The SP won 23 parliamentary seats in 2009"
+TIES = "\"The BSP's close ties with the Samajwadi Party are not for any selfish motive"
+ACTIVATE = "has announced that she would not activate her party cadres"
+
+
+def evidence_of(assistant: Assistant, *beginnings: str) -> list[EvidenceSentence]:
+    """The real sentences of documents/ that contain each text, numbered from 1."""
+    found = []
+    index = assistant.index
+    for beginning in beginnings:
+        for chunk in index.chunks:
+            document = index.documents[chunk.source]
+            spans = [(s, e) for s, e in chunk.sentences if beginning in document.text[s:e]]
+            if spans:
+                start, end = spans[0]
+                text = document.text[start:end]
+                found.append(
+                    EvidenceSentence(
+                        len(found) + 1, chunk.source, document.title, document.date,
+                        document.date_source, start, end, text, "en", 1.0,
+                    )
+                )  # fmt: skip
+                break
+        else:
+            raise AssertionError(f"no sentence holds {beginning!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def checker(assistant: Assistant) -> Checker:
+    return checker_for(assistant.index, assistant.config)
+
+
+@pytest.mark.parametrize(
+    ("statement", "evidence", "supported", "reason"),
+    [
+        ("Mayawati ruled out an alliance with the NDA on August 30.", ALLIANCE, True, ""),
+        ("Mayawati ruled out an alliance with the NDA on August 25.", ALLIANCE, False, "number"),
+        ("Mayawati ruled out an alliance with the NDA in September.", ALLIANCE, False, "date"),
+        (
+            "Akhilesh Yadav ruled out an alliance with the NDA on August 30.",
+            ALLIANCE,
+            False,
+            "name",
+        ),
+        ("Mayawati did not rule out an alliance with the NDA.", ALLIANCE, False, "negat"),
+        ("The SP won 23 parliamentary seats in 2009.", SEATS, True, ""),
+        ("The SP won 35 parliamentary seats in 2009.", SEATS, False, "number"),
+        ("The BSP's ties with the Samajwadi Party are for a selfish motive.", TIES, False, "negat"),
+        ("Mayawati said she would activate her party cadres.", ACTIVATE, False, "negation"),
+        # Across scripts: names by their sounds, Devanagari digits and Hindi month names.
+        ("बसपा प्रमुख मायावती ने ३० अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।", ALLIANCE, True, ""),
+        ("मायावती ने 25 अगस्त को गठबंधन से इनकार किया।", ALLIANCE, False, "number"),
+        ("मायावती ने 30 अगस्त को कांग्रेस के साथ गठबंधन से इनकार किया।", ALLIANCE, False, "name"),
+    ],
+)
+def test_hand_made_statements(
+    assistant: Assistant,
+    checker: Checker,
+    statement: str,
+    evidence: str,
+    supported: bool,
+    reason: str,
+) -> None:
+    verdict = checker.check(statement, evidence_of(assistant, evidence))
+    assert verdict.supported is supported, verdict
+    assert reason in verdict.reason
+
+
+def test_a_sentence_without_a_valid_marker_is_dropped(
+    assistant: Assistant, checker: Checker
+) -> None:
+    evidence = evidence_of(assistant, ALLIANCE, SEATS)
+    reply = (
+        "Mayawati ruled out an alliance on August 30 [1]. The SP won 23 seats in 2009. "
+        "The SP won 23 parliamentary seats in 2009 [9]. The SP won 23 parliamentary seats in "
+        "2009. [2]"
+    )
+    kept, dropped = verify_reply(reply, evidence, checker)
+    assert [k.text for k in kept] == [
+        "Mayawati ruled out an alliance on August 30.",
+        "The SP won 23 parliamentary seats in 2009.",
+    ]
+    assert [k.evidence[0].number for k in kept] == [1, 2]
+    reasons = {d.sentence: d.reason for d in dropped}
+    assert "no [n] marker" in reasons["The SP won 23 seats in 2009."]
+    assert "[9]" in reasons["The SP won 23 parliamentary seats in 2009."]
+
+
+def test_a_wrong_marker_is_reattached_to_the_sentence_that_supports_it(
+    assistant: Assistant, checker: Checker
+) -> None:
+    evidence = evidence_of(assistant, ALLIANCE, SEATS)
+    kept, dropped = verify_reply(
+        "The SP won 23 parliamentary seats in 2009. [1]", evidence, checker
+    )
+    assert not dropped and kept[0].evidence == (evidence[1],)
+
+
+def test_facts_read_devanagari_digits_lakh_crore_and_percent() -> None:
+    assert facts("३४ प्रतिशत वोट") == facts("34% of the votes") == {"34%"}
+    assert facts("2 lakh people") == facts("२ लाख लोग") == {"200000"}
+    assert facts("1.5 crore") == {"15000000"} and facts("1,00,000") == {"100000"}
+    assert facts("on 30 जून") == facts("on June 30") == {"30", "month:6"}
+    assert negated("उसने ऐसा नहीं कहा") and negated("She didn't say so")
+    assert not negated("नागपुर में बैठक हुई") and not negated("Nothingham won")
+
+
+def test_replies_split_on_danda_and_keep_markers_with_their_sentence() -> None:
+    reply = "मायावती ने बैठक की। [1] उन्होंने कहा [2]। Second one? [3]\nA line"
+    assert split_reply(reply) == [
+        "मायावती ने बैठक की। [1]",
+        "उन्होंने कहा [2]।",
+        "Second one? [3]",
+        "A line",
+    ]
+
+
+def test_an_echo_of_the_prompt_is_not_an_answer(assistant: Assistant, checker: Checker) -> None:
+    evidence = evidence_of(assistant, ALLIANCE, SEATS)
+    reply = (
+        "End every sentence with [n], where n is the number of the evidence it comes from. "
+        "Write one to three short sentences in English. [1] Copy numbers exactly. [2]"
+    )
+    kept, dropped = verify_reply(reply, evidence, checker)
+    assert not kept and len(dropped) == 3
