@@ -57,29 +57,37 @@ def ui_process(storage: Path, port: int, log: Path, *args: str) -> Iterator[str]
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_serving(url, process, log)
+        wait_until_serving(f"{url}config", process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
-def wait_until_serving(url: str, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
+def wait_until_serving(
+    ready_url: str, process: subprocess.Popen, log: Path, limit: float = 120
+) -> None:
+    """Poll `ready_url` until it answers 200; a server that exits or never answers fails."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"the server exited: {log.read_text()[-2000:]}")
         try:
-            if httpx.get(f"{url}config", timeout=2).status_code == 200:
+            if httpx.get(ready_url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
     raise AssertionError(f"the server did not start in {limit} s: {log.read_text()[-2000:]}")
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Terminate a server the test started; kill it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def holds_writer_lock(pid: int, storage: Path) -> bool:

@@ -15,10 +15,9 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
-import httpx
 import pytest
+from conftest import stop, wait_until_serving
 
 from assistant import Assistant
 from assistant.answers import Answer
@@ -98,29 +97,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        wait_for_models(url, process, log)
+        wait_until_serving(f"{url}/models", process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_for_models(url: str, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"llama_cpp.server did not start in {limit} s: {log.read_text()[-2000:]}")
+        stop(process, timeout=20)
 
 
 def test_gemma_behind_llama_cpp_server_through_openai_like(

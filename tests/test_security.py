@@ -34,9 +34,9 @@ class SlowAssistant(Assistant):
     def __init__(self, real: Assistant):
         super().__init__(real.index, real.config)
 
-    def ask_with_documents(self, *args, **kwargs):
+    def stream_with_documents(self, *args, **kwargs):
         time.sleep(20)
-        return super().ask_with_documents(*args, **kwargs)
+        yield from super().stream_with_documents(*args, **kwargs)
 
 
 def ask_index(client: httpx.Client, url: str) -> int:

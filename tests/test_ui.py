@@ -109,9 +109,9 @@ def test_extractive_answer_is_shown_at_once_with_cited_sources(assistant: Assist
 
 def test_a_slow_answer_shows_the_question_and_a_placeholder_first(assistant: Assistant) -> None:
     class SlowAssistant(Assistant):  # the real assistant, queued behind others for a while
-        def ask_with_documents(self, *args, **kwargs):
+        def stream_with_documents(self, *args, **kwargs):
             time.sleep(PLACEHOLDER_AFTER * 3)
-            return super().ask_with_documents(*args, **kwargs)
+            yield from super().stream_with_documents(*args, **kwargs)
 
     slow = SlowAssistant(assistant.index, assistant.config)
     updates = ask(slow, QUESTION)
