@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.answers import Answer
-from assistant.assistant import Assistant
+from assistant.assistant import Assistant, check_question
 
 # Words that point back at something said before ("she", "that party", "उन्होंने").
 _REFERS_BACK = re.compile(
@@ -52,6 +52,9 @@ class Conversation:
         step of llama-index's chat engines); without one, or when that fails, the previous
         question joins the search instead.
         """
+        # Kept as typed but cleaned (no control characters or undecodable bytes), since the
+        # questions go back to the browser and into JSON.
+        question = check_question(question, self.assistant.config.max_question_chars)
         context = self.questions[-1] if self.questions and is_follow_up(question) else ""
         asked = question
         if context and self.assistant.config.llm.enabled:
