@@ -242,3 +242,21 @@ def test_piping_into_head_ends_quietly(storage_dir: Path, tmp_path: Path) -> Non
     assert len(result.stdout.splitlines()) == 1 and "Imran Masood" in result.stdout
     assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr == ""
+
+
+def test_text_answers_show_the_llm_notice_and_what_was_left_out() -> None:
+    from assistant.answers import Answer, Unsupported
+    from ui.cli import format_answer
+
+    answer = Answer(
+        "Who?",
+        "Not found in the documents.",
+        True,
+        (),
+        generator="extractive",
+        unsupported=(Unsupported("The BSP won 80 seats. [1]", "80 is not in [1]"),),
+        notice="the LLM server timed out; extractive answer shown",
+    )
+    text = format_answer(answer).splitlines()
+    assert text[0] == "Note: the LLM server timed out; extractive answer shown"
+    assert "- The BSP won 80 seats. [1] (80 is not in [1])" in text

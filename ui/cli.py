@@ -275,7 +275,12 @@ def _answer_line(assistant: Assistant, line: str) -> dict[str, object]:
 
 def format_answer(answer: Answer) -> str:
     """The answer, then its numbered sources, for reading in a terminal."""
-    lines = [answer.answer]
+    # A failed LLM says so first, so nobody takes the extractive fallback for its answer.
+    lines = [f"Note: {answer.notice}", ""] if answer.notice else []
+    lines.append(answer.answer)
+    if answer.unsupported:
+        lines += ["", "Not supported by the documents (left out):"]
+        lines += [f"- {dropped.sentence} ({dropped.reason})" for dropped in answer.unsupported]
     if answer.citations:
         lines += ["", "Sources:"]
     for c in answer.citations:
