@@ -19,6 +19,7 @@ from index import (
     embed,
     embed_multilingual_query,
     language_of,
+    models_read,
     phonetic_tokens,
     tokenize,
 )
@@ -57,6 +58,7 @@ MULTILINGUAL_WEIGHTS = {
 # e5 cosines crowd into 0.7-0.9; on English XQuAD the means of relevant and other chunks (0.847,
 # 0.736) map onto MiniLM's (0.508, 0.028) by this line (benchmarks/quality/fusion_weights.py).
 E5_SCALE, E5_SHIFT = 4.3, -3.15
+BM25 = (0.0, 0.0, 1.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,12 @@ def _fused(
         table = [WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 0.0)) for lang in languages]
         weights = np.array(table).reshape(-1, 3)
         return weights[:, 0] * dense + weights[:, 1] * lexical + weights[:, 2] * sounds
-    # A language neither table names (not en/hi) is read by e5 and BM25 only.
+    # A language neither table names (not en/hi) is read by e5 and BM25, and one that e5 does not
+    # read by BM25 alone: its e5 vectors are noise.
     rows = [
-        MULTILINGUAL_WEIGHTS.get((query.language, str(lang)), (0.0, 1.0, 1.0, 0.0))
+        MULTILINGUAL_WEIGHTS.get(
+            (query.language, str(lang)), (0.0, 1.0, 1.0, 0.0) if models_read(str(lang)) else BM25
+        )
         for lang in languages
     ]
     w = np.array(rows).reshape(-1, 4)

@@ -10,6 +10,7 @@ from index.embedding.multilingual import MultilingualModelError
 from index.embedding.multilingual import embed_query as embed_multilingual_query
 from index.reading.decoding import UnreadableFile, strip_invisible
 from index.reading.documents import FileOutcome, SourceDocument
+from index.reading.languages import document_language, models_read
 from index.reading.loading import DocumentsFolderError, load_documents
 from index.reading.metadata import language_of
 from index.storage.folder import (
@@ -48,6 +49,8 @@ __all__ = [
     "embed",
     "embed_multilingual_query",
     "language_of",
+    "document_language",
+    "models_read",
     "load_documents",
     "open_index",
     "phonetic_tokens",

@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, AssistantConfig
-from index import IndexConfig, MultilingualModelError, build_index, language_of, open_index
+from index import (
+    IndexConfig,
+    MultilingualModelError,
+    build_index,
+    document_language,
+    language_of,
+    models_read,
+    open_index,
+)
 from index.embedding import multilingual
 from ui.cli import main
 
@@ -123,3 +131,45 @@ def test_an_engine_that_cannot_load_names_the_package(monkeypatch: pytest.Monkey
             multilingual.embed_query("question")
     finally:
         multilingual._model.cache_clear()
+
+
+FRENCH = (
+    "Le festival de la rivière a attiré quarante mille visiteurs à Varanasi ce printemps. "
+    "Les propriétaires de bateaux ont dit que leurs revenus avaient doublé pendant trois jours.\n"
+)
+TAMIL = "மாயாவதி தனித்து போட்டியிடுவதாக அறிவித்தார். கட்சி எல்லா தொகுதிகளிலும் போட்டியிடும்.\n"
+# Words in Ol Chiki, the script of Santali: neither MiniLM nor e5 was trained on it.
+OL_CHIKI = "ᱥᱟᱱᱛᱟᱲᱤ ᱯᱟᱹᱨᱥᱤ ᱫᱚ ᱢᱤᱫ ᱵᱷᱟᱥᱟ ᱠᱟᱱᱟ᱾ ᱡᱷᱟᱨᱠᱷᱚᱸᱰ ᱨᱮ ᱥᱟᱱᱛᱟᱲ ᱦᱚᱲ ᱠᱚ ᱛᱟᱦᱮᱸᱱᱟ᱾\n"
+
+
+def test_document_languages_beyond_english_and_hindi() -> None:
+    assert [document_language(t) for t in (ENGLISH, HINDI, FRENCH, TAMIL, OL_CHIKI)] == [
+        "en",
+        "hi",
+        "fr",
+        "ta",
+        "und",
+    ]
+    assert models_read("fr") and models_read("ta") and not models_read("und")
+
+
+def test_a_language_no_model_reads_is_marked_and_found_by_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path, english=ENGLISH, french=FRENCH, santali=OL_CHIKI)
+    storage = tmp_path / "s"
+    monkeypatch.setattr(sys, "argv", ["assistant", "index", str(folder), "--storage", str(storage)])
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert "languages (documents): " in out and "fr 1" in out and "und 1" in out, out
+    assert "read by neither model, found by their words only (BM25): und: santali.txt" in out
+    index = open_index(storage)
+    # French is not English, so the folder gets e5 vectors: a French question finds French text.
+    assert set(index.chunk_languages) == {"en", "fr", "und"}
+    assert index.multilingual_sentences is not None
+    assistant = Assistant.open(AssistantConfig(IndexConfig(storage_dir=storage)))
+    assert assistant.search("ᱡᱷᱟᱨᱠᱷᱚᱸᱰ ᱥᱟᱱᱛᱟᱲ", top_k=1)[0].source == "santali.txt"
+    assert (
+        assistant.search("Combien de visiteurs le festival a-t-il attiré ?", top_k=1)[0].source
+        == "french.txt"
+    )

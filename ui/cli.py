@@ -23,6 +23,7 @@ from index import (
     IndexMissingError,
     MultilingualModelError,
     StorageBusyError,
+    models_read,
 )
 
 if TYPE_CHECKING:
@@ -204,6 +205,7 @@ def _print_sync(report: BuildReport, storage: Path) -> None:
         f"({report.embedded_texts} distinct chunk and sentence texts sent to the model)",
         flush=True,
     )
+    _print_languages(report)
     if report.upgraded:
         print(
             f"  upgraded for the multilingual model: {report.multilingual_texts} sentence texts "
@@ -215,6 +217,23 @@ def _print_sync(report: BuildReport, storage: Path) -> None:
             f"  multilingual model: {report.multilingual_texts} sentence texts embedded",
             flush=True,
         )
+
+
+def _print_languages(report: BuildReport) -> None:
+    """Documents per language, and those no embedding model reads (found by their words only)."""
+    languages = report.languages()
+    if not languages:
+        return
+    counts = ", ".join(f"{language} {len(sources)}" for language, sources in languages.items())
+    print(f"  languages (documents): {counts}", flush=True)
+    for language, sources in languages.items():
+        if not models_read(language):
+            more = f" and {len(sources) - 5} more" if len(sources) > 5 else ""
+            shown = ", ".join(sources[:5]) + more
+            print(
+                f"  read by neither model, found by their words only (BM25): {language}: {shown}",
+                flush=True,
+            )
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -11,7 +11,8 @@ from ui.rendering import display_title
 # A browser handles this much text in one element without stalling; longer documents show a
 # window around the passage.
 VIEW_CHARS = 300_000
-LANGUAGES = {"en": "English", "hi": "Hindi"}
+# Other codes show as they are; "und" is a script neither model reads, found by its words only.
+LANGUAGES = {"en": "English", "hi": "Hindi", "und": "unknown script (BM25 only)"}
 
 
 def documents_table(rows: list[DocumentRow]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.reading.decoding import UnreadableFile, clean_text, decode_bytes
-from index.reading.metadata import language_of, split_date_marker, title_of
+from index.reading.languages import document_language
+from index.reading.metadata import split_date_marker, title_of
 
 # Decoded text by file content (SHA-256), oldest first; bounded so a long --watch stays small.
 _decoded: dict[tuple[str, str, str], tuple[str | None, str, str, str]] = {}
@@ -39,7 +40,7 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, str, str, str]:
         raw_text = _read_rich(path)
     marker_date, text = split_date_marker(raw_text)
     text = clean_text(text)
-    return marker_date, text, title_of(text, fallback=path.stem), language_of(text)
+    return marker_date, text, title_of(text, fallback=path.stem), document_language(text)
 
 
 def _read_html(data: bytes) -> str:

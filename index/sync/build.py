@@ -54,6 +54,14 @@ class BuildReport:
     multilingual_texts: int = 0  # distinct sentence texts sent to the multilingual model
     # An index stored without multilingual vectors that this sync gave them, keeping MiniLM's.
     upgraded: bool = False
+    indexed: tuple[SourceDocument, ...] = ()  # the documents the index now holds
+
+    def languages(self) -> dict[str, list[str]]:
+        """The indexed documents by language, most documents first."""
+        found: dict[str, list[str]] = {}
+        for document in self.indexed:
+            found.setdefault(document.language, []).append(document.source)
+        return dict(sorted(found.items(), key=lambda item: -len(item[1])))
 
     def count(self, status: str) -> int:
         """How many files ended with this status (indexed, skipped, duplicate, kept)."""
@@ -85,6 +93,7 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
                 reused_documents=len(documents),
                 up_to_date=True,
                 read_files=len(loaded.read),
+                indexed=tuple(documents),
             )
         previous = _with_vectors(previous)
         changes = compare(previous, documents)
@@ -98,7 +107,8 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         tokens = count_tokens(
             chunk_texts, saved_tokens, vectors.chunk_rows if saved_tokens else None
         )
-        multilingual = _multilingual_parts(config, texts, chunks, vectors, previous, progress)
+        by_source = {d.source: d for d in documents}
+        multilingual = _multilingual_parts(config, by_source, chunks, vectors, previous, progress)
         commit_index(config, documents, chunks, vectors, tokens, stats, multilingual, outcomes)
     seconds = time.perf_counter() - started
     log.info("Indexed %d documents, %d chunks in %.1f s", len(documents), len(chunks), seconds)
@@ -117,6 +127,7 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
         up_to_date=False,
         read_files=len(loaded.read),
         multilingual_texts=multilingual.embedded_texts,
+        indexed=tuple(documents),
         upgraded=bool(
             previous is not None
             and previous.multilingual_sentences is None
@@ -128,17 +139,17 @@ def build_index(config: IndexConfig, progress: Progress | None = None) -> BuildR
 
 def _multilingual_parts(
     config: IndexConfig,
-    texts: dict[str, str],
+    documents: dict[str, SourceDocument],
     chunks: list,
     vectors: BuildVectors,
     previous: SavedIndex | None,
     progress: Progress | None,
 ) -> MultilingualParts:
     """Chunk languages, and e5 vectors of every sentence when the folder needs them."""
-    languages = chunk_languages(texts, chunks, vectors.chunk_rows, previous)
+    languages = chunk_languages(documents, chunks, vectors.chunk_rows, previous)
     if not needs_multilingual(config.multilingual, languages):
         return MultilingualParts(languages, None, 0)
-    sentences = [texts[c.source][a:b] for c in chunks for a, b in c.sentences]
+    sentences = [documents[c.source].text[a:b] for c in chunks for a, b in c.sentences]
     found, embedded = multilingual_vectors(
         sentences, vectors.sentence_rows, previous, lambda batch: _embed_e5(batch, progress)
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.embedding.multilingual import LABEL
+from index.reading.documents import SourceDocument
 from index.reading.metadata import language_of
 from index.text.chunking import Chunk
 
@@ -35,16 +36,26 @@ class MultilingualParts:
 
 
 def chunk_languages(
-    texts: dict[str, str], chunks: list[Chunk], chunk_rows: np.ndarray, previous: SavedIndex | None
+    documents: dict[str, SourceDocument],
+    chunks: list[Chunk],
+    chunk_rows: np.ndarray,
+    previous: SavedIndex | None,
 ) -> list[str]:
-    """Each chunk's language, from its own text (a mixed-script document's chunks differ)."""
+    """Each chunk's language: Hindi by its script, else its document's language.
+
+    A mixed-script document's chunks differ: a Latin chunk of a Hindi document is English.
+    """
     stored = previous.chunk_languages if previous is not None else None
     return [
-        stored[row]
-        if stored is not None and row >= 0
-        else language_of(texts[c.source][c.start : c.end])
+        stored[row] if stored is not None and row >= 0 else _chunk_language(documents[c.source], c)
         for c, row in zip(chunks, chunk_rows.tolist(), strict=True)
     ]
+
+
+def _chunk_language(document: SourceDocument, chunk: Chunk) -> str:
+    if language_of(document.text[chunk.start : chunk.end]) == "hi":
+        return "hi"
+    return "en" if document.language == "hi" else document.language
 
 
 def needs_multilingual(mode: str, languages: list[str]) -> bool:
