@@ -47,7 +47,7 @@ eval-xquad: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[bench]"
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/speed/bench.py
 
 clean:
 	rm -rf $(VENV) storage eval-out

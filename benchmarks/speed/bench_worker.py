@@ -19,6 +19,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from model_meter import meter_models, rates
+
 
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -47,17 +49,17 @@ def top_functions(profiler: cProfile.Profile, rows: int = 8) -> list[list[Any]]:
     return [[name, round(own, 3), round(cum, 3)] for name, own, cum in found[:rows]]
 
 
-def stand_in_vectors(cache: Path) -> Callable[[list[str]], Any]:
+def stand_in_vectors(cache: Path, model: str = "minilm") -> Callable[[list[str]], Any]:
     """Vectors without the model: cached real vectors of the pool's sentences (bench.py).
 
     A sentence gets its cached vector; a longer text (a chunk) the normalized mean of its
-    sentences' vectors.
+    sentences' vectors. `model` is "minilm" or "e5" (multilingual-e5's passage vectors).
     """
     import numpy as np
 
     from index import split_sentences
 
-    vectors = np.load(cache / "vectors.npy")
+    vectors = np.load(cache / ("vectors.npy" if model == "minilm" else "vectors-e5.npy"))
     known = dict(zip(json.loads((cache / "texts.json").read_text("utf-8")), vectors, strict=True))
     fallback = vectors.mean(axis=0)
 
@@ -71,9 +73,12 @@ def stand_in_vectors(cache: Path) -> Callable[[list[str]], Any]:
 
 
 def use_stand_in_vectors(cache: Path) -> None:
-    """Every build step but the model runs for real (chunking, BM25, FAISS, files)."""
+    """Every build step but the models runs for real (chunking, BM25, FAISS, files)."""
     import importlib
 
+    import index.embedding.multilingual as e5
+
+    e5.embed_passages = stand_in_vectors(cache, "e5")  # type: ignore[assignment]
     vectors = stand_in_vectors(cache)
     for name in ("index.sync.build", "index.sync.vectors"):
         try:
@@ -107,6 +112,7 @@ def build(options: dict) -> dict:
         use_stand_in_vectors(Path(options["stand_in"]))
     embedded = {"texts": 0, "chars": 0}
     count_embedded(embedded)
+    meters = meter_models()
     config = IndexConfig(Path(options["documents"]), Path(options["storage"]))
     profiler = cProfile.Profile()
     with profiler if options.get("profile") else nullcontext():
@@ -114,6 +120,11 @@ def build(options: dict) -> dict:
     result = {"seconds": round(time.perf_counter() - started, 2), "chunks": report.chunks}
     result |= {"documents": report.documents, "peak_rss_mb": peak_rss_mb()}
     result |= {"embedded_texts": embedded["texts"], "embedded_chars": embedded["chars"]}
+    result |= {
+        "languages": report.languages() and {k: len(v) for k, v in report.languages().items()}
+    }
+    if not options.get("stand_in"):
+        result["models"] = rates(meters)
     if options.get("profile"):
         result["profile"] = top_functions(profiler)
     return result
@@ -144,10 +155,12 @@ def pool_vectors(options: dict) -> dict:
 
     from index.config import bundled_model_path
     from index.embedding.minilm import embed
+    from index.embedding.multilingual import embed_passages
 
     started = time.perf_counter()
     texts = sorted(set(options["texts"]))
     np.save(Path(options["cache"]) / "vectors.npy", embed(bundled_model_path(), texts))
+    np.save(Path(options["cache"]) / "vectors-e5.npy", embed_passages(texts))
     (Path(options["cache"]) / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     return {"texts": len(texts), "seconds": round(time.perf_counter() - started, 2)}
 
