@@ -345,6 +345,8 @@ def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
         raise OSError(
             f"The web UI needs gradio: pip install 'doc-assistant[ui]' ({error})"
         ) from None
+    # `kill` and service managers stop with SIGTERM: leave as on Ctrl-C (temporary files go).
+    signal.signal(signal.SIGTERM, _interrupt)
     serve(config, args.host, args.port, auth, args.allow_unauthenticated)
     return 0
 
