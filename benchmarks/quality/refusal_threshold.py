@@ -4,11 +4,13 @@
 
 Every sentence the answerer considers for a tuning question becomes one example: its features
 (assistant/answering.py FEATURES) and whether it holds a gold answer string. A logistic
-regression turns features into the chance that a sentence answers. A threshold on the best
-sentence's chance then refuses; we pick the one that refuses the most unanswerable questions
-while refusing at most 10% of answerable ones. The held-out sets are only reported, never fit:
-documents-gold.jsonl, and documents-unseen.jsonl, written later by another author who never saw
-the gold set (its questions that nearly repeated a gold question were dropped).
+regression turns features into the chance that a sentence answers (one model for English
+questions, one for Hindi questions with e5's cosine, one for sentences in the other language).
+A threshold per model then refuses; we pick the one that refuses the most unanswerable questions
+while refusing at most 10% of each kind of answerable ones. The held-out sets are only
+reported, never fit: documents-gold.jsonl, and documents-unseen.jsonl, written later by another
+author who never saw the gold set (its questions that nearly repeated a gold question were
+dropped).
 """
 
 from __future__ import annotations
