@@ -37,9 +37,9 @@ class VerifierConfig:
     """
 
     # Fitted values (README, "Generated answers"); ties on the fit split went to the strictest.
-    coverage: float = 0.2  # share of a statement's word weight found in same-language evidence
-    cross_coverage: float = 0.3  # the same across scripts, where only names and numbers match
-    similarity: float = 0.2  # cosine with English evidence (the model reads English only)
+    coverage: float = 0.3  # share of a statement's word weight found in same-language evidence
+    cross_coverage: float = 0.25  # the same across scripts, where only names and numbers match
+    similarity: float = 0.35  # cosine with English evidence (the model reads English only)
 
 
 @dataclass(frozen=True)

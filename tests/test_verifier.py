@@ -14,6 +14,9 @@ ALLIANCE = "Bahujan Samaj Party (BSP) chief Mayawati on August 30 ruled out any 
 SEATS = "The SP won 23 parliamentary seats in 2009"
 TIES = "\"The BSP's close ties with the Samajwadi Party are not for any selfish motive"
 ACTIVATE = "has announced that she would not activate her party cadres"
+SHARE = "the SP would put up candidates in 63 seats, while the Congress will run in 17"
+WITHDREW = "the Apna Dal (K) withdrew them on March 23"
+EXPELLED = "On August 29, the BSP said it had expelled senior leader Imran Masood"
 
 
 def evidence_of(assistant: Assistant, *beginnings: str) -> list[EvidenceSentence]:
@@ -61,6 +64,16 @@ def checker(assistant: Assistant) -> Checker:
         ("The SP won 35 parliamentary seats in 2009.", SEATS, False, "number"),
         ("The BSP's ties with the Samajwadi Party are for a selfish motive.", TIES, False, "negat"),
         ("Mayawati said she would activate her party cadres.", ACTIVATE, False, "negation"),
+        # A number the evidence gives, but of something else, even in the same sentence.
+        ("The Congress will run in 17 of the state's 80 Lok Sabha seats.", SHARE, True, ""),
+        ("The Congress will run in 63 of the state's 80 Lok Sabha seats.", SHARE, False, "else"),
+        # A date put first is about the whole sentence.
+        (
+            "On March 23, Apna Dal (K) withdrew its candidates for Phulpur and Kaushambi.",
+            WITHDREW,
+            True,
+            "",
+        ),
         # Across scripts: names by their sounds, Devanagari digits and Hindi month names.
         ("बसपा प्रमुख मायावती ने ३० अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।", ALLIANCE, True, ""),
         ("मायावती ने 25 अगस्त को गठबंधन से इनकार किया।", ALLIANCE, False, "number"),
@@ -78,6 +91,17 @@ def test_hand_made_statements(
     verdict = checker.check(statement, evidence_of(assistant, evidence))
     assert verdict.supported is supported, verdict
     assert reason in verdict.reason
+
+
+def test_a_date_from_another_cited_sentence_does_not_support(
+    assistant: Assistant, checker: Checker
+) -> None:
+    # Both cited sentences together hold "August 29", but only as the day of the expulsion.
+    cited = evidence_of(assistant, ALLIANCE, EXPELLED)
+    moved = checker.check("On August 29, Mayawati ruled out an alliance with the NDA.", cited)
+    kept = checker.check("On August 30, Mayawati ruled out an alliance with the NDA.", cited)
+    assert not moved.supported and "said of something else" in moved.reason, moved
+    assert kept.supported, kept
 
 
 def test_a_sentence_without_a_valid_marker_is_dropped(

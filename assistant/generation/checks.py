@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.config import AssistantConfig, VerifierConfig
+from assistant.generation.attachment import detached_facts
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts, negated
 from assistant.generation.names import missing_names, name_lexicon, names
@@ -72,6 +73,11 @@ class Checker:
         unknown = sorted(f for f in facts(statement) - known if f.rstrip("%") not in known)
         if unknown:
             return "a number or date is not in the evidence: " + ", ".join(unknown)
+        detached = detached_facts(statement, evidence)
+        if detached:
+            return "a number or date is said of something else in the evidence: " + ", ".join(
+                detached
+            )
         absent = missing_names(names(statement, self.lexicon), text)
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
