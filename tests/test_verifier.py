@@ -67,6 +67,9 @@ def checker(assistant: Assistant) -> Checker:
         # A number the evidence gives, but of something else, even in the same sentence.
         ("The Congress will run in 17 of the state's 80 Lok Sabha seats.", SHARE, True, ""),
         ("The Congress will run in 63 of the state's 80 Lok Sabha seats.", SHARE, False, "else"),
+        # A negator counts where it bears on the statement's words, not elsewhere in its clause.
+        ("According to the SP, the Congress has just 2 of the 403 MLA seats.", SEATS, True, ""),
+        ("The SP has agreed to the Congress's claims.", SEATS, False, "negation"),
         # A date put first is about the whole sentence.
         (
             "On March 23, Apna Dal (K) withdrew its candidates for Phulpur and Kaushambi.",

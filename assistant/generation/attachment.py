@@ -1,4 +1,4 @@
-"""Whether a number or date in a statement is attached to what the evidence attaches it to.
+"""Whether a number, date or negation is attached to what the evidence attaches it to.
 
 "Votes will be counted on June 1" is not supported by "from April 19 to June 1. Votes will be
 counted on June 4" although June 1 is in the evidence: the words around a fact must meet the
@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.generation.evidence import EvidenceSentence
-from assistant.generation.facts import fact_spans
+from assistant.generation.facts import fact_spans, negators
 from index import PREFIX_CHARS, language_of, tokenize
 
 WINDOW = 2  # content words on each side of a fact: its noun or verb; wider windows reach across
+NEGATION_REACH = 5  # content words after "not": "not okay with the grand old party's claims"
 
 
 def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list[str]:
@@ -36,6 +37,21 @@ def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list
         if not any(not place or _meet(around, place) for _, place in places):
             detached.append(fact)
     return detached
+
+
+def negation_about(statement: str, clause: str) -> bool:
+    """Whether `clause` negates something the statement speaks of (same language only).
+
+    English negates what follows ("is not okay with the party's claims"); Hindi puts नहीं
+    before the verb but after its object ("सूची रद्द नहीं की"), so both sides count there.
+    """
+    words = _content(statement)
+    for start, end in negators(clause):
+        after = _content(clause[end:])[:NEGATION_REACH]
+        before = _content(clause[:start])[-WINDOW:] if language_of(clause) == "hi" else []
+        if _meet(words, before + after):
+            return True
+    return False
 
 
 def _context(text: str, start: int, end: int) -> list[str]:

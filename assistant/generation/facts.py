@@ -99,6 +99,12 @@ def negated(text: str) -> bool:
     return bool(_NEGATION_EN.search(text) or _NEGATION_HI.search(text))
 
 
+def negators(text: str) -> list[tuple[int, int]]:
+    """Where each negator of `text` is written (start, end)."""
+    found = [*_NEGATION_EN.finditer(text), *_NEGATION_HI.finditer(text)]
+    return [(match.start(), match.end()) for match in found]
+
+
 def _number(match: re.Match[str]) -> str:
     digits, scale, percent = match.groups()
     value = float(digits.replace(",", "")) * _MULTIPLIERS.get((scale or "").lower(), 1.0)

@@ -11,8 +11,8 @@ Each claim is checked as `assistant check` checks it: candidate evidence sets fr
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
 threshold; the coverage and similarity thresholds are chosen on `split == "fit"` alone: the grid
 point that clears the issue's bars (85% of supported claims accepted, 95% of number/date and 90% of
-name claims rejected) by the widest margin, the smallest of the three margins counting; among tied
-points, the strictest. Held-out is only reported.
+name claims rejected) by the widest margin, the smallest of the three margins counting, then the
+next smallest (leximin); among points tied on all three, the strictest. Held-out is only reported.
 """
 
 from __future__ import annotations
@@ -122,14 +122,17 @@ def fit_thresholds(claims: list[dict], measured: list, fit: list[int]) -> Verifi
         [x / 20 for x in range(0, 12)],
         [x / 20 for x in range(-4, 17)],
     )
-    best, best_score = VerifierConfig(), -2.0
+    best, best_score = VerifierConfig(), (-2.0,) * len(BARS)
     for coverage, cross, similarity in grid:
         thresholds = VerifierConfig(coverage, cross, similarity)
         table = rates(claims, measured, fit, thresholds)
-        score = min(list(table[kind].values())[0] - bar for kind, bar in BARS.items())
-        # Ties go to the stricter thresholds: the claims are all on the articles' subjects, while
-        # a generator also writes sentences about nothing in the evidence (it echoes its prompt).
-        if score >= best_score - 1e-9:
+        margins = [list(table[kind].values())[0] - bar for kind, bar in BARS.items()]
+        # Leximin: the smallest margin first, then the next; a point that ties on the smallest
+        # but accepts fewer supported claims (with no more rejections) is not a better fit.
+        score = tuple(sorted(round(margin, 9) for margin in margins))
+        # Full ties go to the stricter thresholds: the claims are all on the articles' subjects,
+        # while a generator also writes sentences about nothing in the evidence (it echoes).
+        if score >= best_score:
             best, best_score = thresholds, score
     return best
 
