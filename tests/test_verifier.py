@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from assistant.generation.attachment import negation_about
 from assistant.generation.checks import Checker, checker_for
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import facts, negated
@@ -164,3 +165,13 @@ def test_an_echo_of_the_prompt_is_not_an_answer(assistant: Assistant, checker: C
     )
     kept, dropped = verify_reply(reply, evidence, checker)
     assert not kept and len(dropped) == 3
+
+
+def test_a_negator_counts_only_where_it_bears_on_the_statement() -> None:
+    cadres = "The BSP will not activate its cadres in any bypoll in future"
+    assert negation_about("The BSP will activate its cadres.", cadres)
+    seats = "is not okay with the grand old party's claims citing the Congress has just 1 out of 80"
+    assert not negation_about("The Congress has just 1 of the 80 MP seats.", seats)
+    # Hindi puts नहीं after the object: the words before it count too.
+    assert negation_about("पार्टी ने सूची रद्द की।", "पार्टी ने उम्मीदवारों की सूची रद्द नहीं की।")
+    assert not negation_about("पार्टी ने सूची रद्द की।", "मायावती ने कहा कि वह नहीं जाएंगी।")
