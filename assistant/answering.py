@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from assistant.answers import Answer, Citation, refusal
 from assistant.candidates import (
-    ACROSS,
     CROSSLINGUAL_FEATURES,
     FEATURES,
     Candidate,
@@ -15,7 +14,6 @@ from assistant.retrieval import Query, ScoredChunk
 from index import StoredIndex, language_of
 
 __all__ = [
-    "ACROSS",
     "CROSSLINGUAL_FEATURES",
     "FEATURES",
     "Candidate",
@@ -61,7 +59,6 @@ def refusal_threshold(candidate: Candidate, config: AssistantConfig) -> float:
         "same": config.refusal_threshold,
         "e5": config.e5_refusal_threshold,
         "across": config.multilingual_refusal_threshold,
-        "e5-across": config.multilingual_refusal_threshold,
     }[candidate.model]
 
 

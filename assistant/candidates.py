@@ -34,12 +34,6 @@ CROSSLINGUAL_FEATURES = (
     "same_best",
 )
 
-# The cross-lingual model of English questions, and that of questions only e5 reads (Hindi):
-# one model for both directions had to weigh e5's cosine and the same-language competition
-# alike, though an English question over Hindi sentences faces English articles on the same
-# story that the other direction does not (README, "How refusals are decided").
-ACROSS = ("across", "e5-across")
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -51,15 +45,14 @@ class Candidate:
     features: tuple[float, ...]
     score: float
     # The model that scored it: "same" (a question in the sentence's language, read by MiniLM in
-    # English), "e5" (the same, in a language only e5 reads: Hindi), "across" (the sentence in
-    # another language than an English question's, CROSSLINGUAL_FEATURES) or "e5-across" (the
-    # same for a question only e5 reads).
+    # English), "e5" (the same, in a language only e5 reads: Hindi) or "across" (the sentence in
+    # another language than the question's, CROSSLINGUAL_FEATURES).
     model: str = "same"
 
     @property
     def crosslingual(self) -> bool:
         """Whether the sentence is in another language than the question's."""
-        return self.model in ACROSS
+        return self.model == "across"
 
 
 def score_sentences(
@@ -110,8 +103,7 @@ def score_sentences(
                 else:
                     shared = len(sounds & set(phonetic_tokens(sentence))) / max(1, len(sounds))
                     features = (float(e5_cosines[k]), shared, type_fits, hit.score)
-                    model = "across" if english else "e5-across"
-                    across.append(Candidate(chunk.source, start, end, features, 0.0, model))
+                    across.append(Candidate(chunk.source, start, end, features, 0.0, "across"))
             previous = tokens
     return candidates + _scored_across(across, candidates, config)
 
@@ -126,16 +118,9 @@ def _scored_across(
     for candidate in across:
         e5, shared, type_fits, chunk_score = candidate.features
         features = (e5, best - e5, shared, type_fits, chunk_score, same_best)
-        chance = _chance(features, *_across_model(candidate.model, config))
+        chance = _chance(features, config.crosslingual_weights, config.crosslingual_bias)
         scored.append(replace(candidate, features=features, score=chance))
     return scored
-
-
-def _across_model(model: str, config: AssistantConfig) -> tuple[tuple[float, ...], float]:
-    """Weights and bias of the cross-lingual model for English questions or e5-read ones."""
-    if model == "e5-across":
-        return config.e5_crosslingual_weights, config.e5_crosslingual_bias
-    return config.crosslingual_weights, config.crosslingual_bias
 
 
 def _same_model(reader: str, config: AssistantConfig) -> tuple[tuple[float, ...], float]:

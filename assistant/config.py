@@ -61,20 +61,15 @@ class AssistantConfig:
     # vectors; fitted by the same script on those tuning questions.
     e5_sentence_weights: tuple[float, ...] = (3.012, 2.564, 1.043, 1.364, 1.62, -0.021)
     e5_sentence_bias: float = -6.836
-    e5_refusal_threshold: float = 0.09
+    e5_refusal_threshold: float = 0.08
     # The model for sentences in another language than the question's (answering.py
     # CROSSLINGUAL_FEATURES), in an index with multilingual-e5 vectors; fitted by the same script
     # on the same tuning sets plus documents-crosslingual-tuning.jsonl.
-    crosslingual_weights: tuple[float, ...] = (4.381, -1.759, 0.631, 1.479, 1.719, -1.619)
-    crosslingual_bias: float = -6.028
-    # The same features for the sentences in another language than a Hindi question's, a model
-    # of its own (candidates.py ACROSS), fitted by the same script on both directions' sentences
-    # (the English questions' model on theirs alone).
-    e5_crosslingual_weights: tuple[float, ...] = (4.739, -2.468, 0.968, 1.651, 2.279, -2.03)
-    e5_crosslingual_bias: float = -6.513
+    crosslingual_weights: tuple[float, ...] = (4.164, -2.263, 1.325, 1.467, 2.244, -1.773)
+    crosslingual_bias: float = -6.428
     # Each model's threshold refuses the sentences it scored (answering.py answer_from); the
     # Hindi and cross-lingual models share one, picked on the same questions.
-    multilingual_refusal_threshold: float = 0.09
+    multilingual_refusal_threshold: float = 0.08
     # Chunks in another language than the question's that the answerer reads beyond top_k (in an
     # index with e5 vectors): in a mixed folder the question's own language often fills the top.
     crosslingual_chunks: int = 2

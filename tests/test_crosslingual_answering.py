@@ -80,23 +80,3 @@ def test_hindi_who_questions_ask_for_a_name_across_scripts() -> None:
     assert not can_answer("The BSP chief met the coordinators.", "name", question)
     # Devanagari has no capitals: a Hindi sentence is not ruled out for an English "who".
     assert can_answer("बसपा प्रमुख मायावती ने बैठक की।", "name", "Who is the BSP chief?")
-
-
-def test_each_direction_across_languages_has_its_own_model(assistant: Assistant) -> None:
-    index, config = assistant.index, assistant.config
-    english = _query(assistant, THURSDAY)
-    hindi = _query(assistant, "इमरान मसूद को बसपा से किस तारीख को निकाला गया?")
-    models = {}
-    for query in (english, hindi):
-        hits = retrieve(index, query, 5, other_languages=2)
-        models[query.language] = {c.model for c in score_sentences(index, query, hits, config)}
-    assert "across" in models["en"] and "e5-across" not in models["en"]
-    assert "e5-across" in models["hi"] and "across" not in models["hi"]
-    # Silencing the English questions' model leaves the Hindi questions' scores as they were.
-    hits = retrieve(index, hindi, 5, other_languages=2)
-    before = [c.score for c in score_sentences(index, hindi, hits, config)]
-    silenced = replace(config, crosslingual_bias=-50.0)
-    assert [c.score for c in score_sentences(index, hindi, hits, silenced)] == before
-    english_hits = retrieve(index, english, 5, other_languages=2)
-    across = [c for c in score_sentences(index, english, english_hits, silenced) if c.crosslingual]
-    assert across and all(c.score < 1e-6 for c in across)

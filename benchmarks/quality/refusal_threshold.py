@@ -5,8 +5,7 @@
 Every sentence the answerer considers for a tuning question becomes one example: its features
 (assistant/answering.py FEATURES) and whether it holds a gold answer string. A logistic
 regression turns features into the chance that a sentence answers (one model for English
-questions, one for Hindi questions with e5's cosine, and for sentences in the other language one
-per question language).
+questions, one for Hindi questions with e5's cosine, one for sentences in the other language).
 A threshold per model then refuses; we pick the one that refuses the most unanswerable questions
 while refusing at most 10% of each kind of answerable ones. The held-out sets are only
 reported, never fit: documents-gold.jsonl, and documents-unseen.jsonl, written later by another
@@ -26,7 +25,6 @@ from sklearn.linear_model import LogisticRegression
 
 from assistant import Assistant, AssistantConfig
 from assistant.answering import (
-    ACROSS,
     CROSSLINGUAL_FEATURES,
     FEATURES,
     Candidate,
@@ -65,9 +63,7 @@ def examples(
         query = prepare_query(q["question"], config.index.model_path, uses_multilingual(index))
         hits = retrieve(index, query, config.top_k, config.mode, config.crosslingual_chunks)
         for candidate in score_sentences(index, query, hits, config):
-            # The model of Hindi questions' other-language sentences is fitted on both
-            # directions: alone, its 15 questions' sentences were too few (README).
-            if candidate.model != model and not (model == "e5-across" and candidate.crosslingual):
+            if candidate.model != model:
                 continue
             quote = index.documents[candidate.source].text[candidate.start : candidate.end]
             rows.append(candidate.features)
@@ -93,7 +89,6 @@ THRESHOLDS = {
     "same": "refusal_threshold",
     "e5": "e5_refusal_threshold",
     "across": "multilingual_refusal_threshold",
-    "e5-across": "multilingual_refusal_threshold",
 }
 
 
@@ -178,29 +173,21 @@ def main() -> None:
     assistant = Assistant.open(AssistantConfig(index=index_config))
     # Features do not depend on the cross-lingual weights; zeros fit a changed feature list too.
     zeros = (0.0,) * len(CROSSLINGUAL_FEATURES)
-    assistant.config = replace(
-        assistant.config, crosslingual_weights=zeros, e5_crosslingual_weights=zeros
-    )
+    assistant.config = replace(assistant.config, crosslingual_weights=zeros)
     # A folder with Hindi text has e5 vectors: Hindi questions have their own same-language
     # model (with e5's cosine), and sentences in the other language are candidates too, with a
-    # model per question language (candidates.py ACROSS). The English model keeps the weights
-    # fitted before (--refit-same fits it again), so those questions keep their rates. The
-    # cross-lingual models read the same-language chances (same_best): they are fitted last.
+    # third. The English model keeps the weights fitted before (--refit-same fits it again), so
+    # those questions keep their rates. The cross-lingual model reads the same-language chances
+    # (same_best): it is fitted last.
     multilingual = uses_multilingual(assistant.index)
-    across = ["e5", "e5-across", "across"] * multilingual
-    models = ["same"] * (args.refit_same or not multilingual) + across
-    names = {
-        "same": "sentence",
-        "e5": "e5_sentence",
-        "across": "crosslingual",
-        "e5-across": "e5_crosslingual",
-    }
+    models = ["same"] * (args.refit_same or not multilingual) + ["e5", "across"] * multilingual
+    names = {"same": "sentence", "e5": "e5_sentence", "across": "crosslingual"}
     fitted: dict[str, object] = {}
     for model in models:
         weights, bias, labels = fit_sentence_model(assistant, tuning, model)
         fitted |= {f"{names[model]}_weights": weights, f"{names[model]}_bias": bias}
         assistant.config = replace(assistant.config, **fitted)  # type: ignore[arg-type]
-        features = CROSSLINGUAL_FEATURES if model in ACROSS else FEATURES
+        features = CROSSLINGUAL_FEATURES if model == "across" else FEATURES
         print(f"{model} model: {len(labels)} sentences, {labels.sum()} hold an answer")
         print("weights:", dict(zip(features, weights, strict=True)), "bias:", bias)
     print(f"{len(tuning)} tuning questions")
@@ -213,6 +200,7 @@ def main() -> None:
         print(f"{name} = {value}")
     held_out = [(f"held-out {path.name}", read([path])) for path in args.held_out]
     for name, questions in [("tuning", tuning), *held_out]:
+        # The tuning questions by kind too: a kind that improves should not hide one that fails.
         parts = _by_language(questions) + (_by_kind(questions) if name == "tuning" else [])
         for language, part in parts:
             refused_u, refused_a, correct = rates(assistant, outcomes(assistant, part), thresholds)
