@@ -200,7 +200,9 @@ def main() -> None:
         print(f"{name} = {value}")
     held_out = [(f"held-out {path.name}", read([path])) for path in args.held_out]
     for name, questions in [("tuning", tuning), *held_out]:
-        for language, part in _by_language(questions):
+        # The tuning questions by kind too: a kind that improves should not hide one that fails.
+        parts = _by_language(questions) + (_by_kind(questions) if name == "tuning" else [])
+        for language, part in parts:
             refused_u, refused_a, correct = rates(assistant, outcomes(assistant, part), thresholds)
             print(
                 f"{name}{language}: {len(part)} questions, unanswerable refused {refused_u:.0%}, "
@@ -212,6 +214,14 @@ def _kind(question: dict, language: str) -> str:
     answers = [option for group in question["answer_contains"] for option in group]
     across = any(language_of(option) != language for option in answers[:1])
     return language + ("-across" if across else "")
+
+
+def _by_kind(questions: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The questions of each kind (_kind): the cross-lingual ones apart from the rest."""
+    kinds: dict[str, list[dict]] = {}
+    for question in questions:
+        kinds.setdefault(_kind(question, language_of(question["question"])), []).append(question)
+    return [(f" ({kind})", part) for kind, part in sorted(kinds.items())]
 
 
 def _by_language(questions: list[dict]) -> list[tuple[str, list[dict]]]:
