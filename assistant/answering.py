@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
-
-import numpy as np
-
 from assistant.answers import Answer, Citation, refusal
-from assistant.config import AssistantConfig
-from assistant.questiontypes import asked_type, can_answer
-from assistant.quotable import quotable
-from assistant.retrieval import E5_SCALE, E5_SHIFT, Query, ScoredChunk
-from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
-
-# What the answerer knows of each sentence, in the order of AssistantConfig.sentence_weights.
-FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi")
-# A sentence in another language than the question's (only with multilingual-e5 vectors in the
-# index) has its own model, AssistantConfig.crosslingual_weights: words cannot match across
-# scripts, so e5 carries it: its cosine (rescaled as retrieval rescales it), that cosine again
-# if it is the best of the other-language sentences, how far below the best it is (on the tuning
-# questions the gold sentence was the best in 19 of 28), with the share of the question's
-# sound-alike tokens (names) it holds, and the best same-language sentence's chance: a good
-# answer in the question's own language makes one in the other language less likely needed.
-CROSSLINGUAL_FEATURES = (
-    "e5_cosine",
-    "e5_best",
-    "e5_gap",
-    "sounds",
-    "type_fits",
-    "chunk_score",
-    "same_best",
+from assistant.candidates import (
+    CROSSLINGUAL_FEATURES,
+    FEATURES,
+    Candidate,
+    score_sentences,
 )
+from assistant.config import AssistantConfig
+from assistant.retrieval import Query, ScoredChunk
+from index import StoredIndex, language_of
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved chunk, its features and its chance of holding the answer."""
-
-    source: str
-    start: int
-    end: int
-    features: tuple[float, ...]
-    score: float
-    crosslingual: bool = False  # scored by the cross-lingual model (CROSSLINGUAL_FEATURES)
+__all__ = [
+    "CROSSLINGUAL_FEATURES",
+    "FEATURES",
+    "Candidate",
+    "answer",
+    "answer_from",
+    "refusal_threshold",
+    "score_sentences",
+]
 
 
 def answer(
@@ -51,135 +29,37 @@ def answer(
 ) -> Answer:
     """Cite the best 1-3 sentences, or refuse when even the best one is unlikely to answer."""
     ranked = sorted(score_sentences(index, query, hits, config), key=lambda c: -c.score)
-    threshold = (
-        config.multilingual_refusal_threshold
-        if _multilingual(index, query)
-        else config.refusal_threshold
-    )
-    if not ranked or ranked[0].score < threshold:
+    return answer_from(index, query, ranked, config)
+
+
+def answer_from(
+    index: StoredIndex, query: Query, ranked: list[Candidate], config: AssistantConfig
+) -> Answer:
+    """The answer from the best candidate its own model's threshold lets through, or a refusal.
+
+    `ranked` is best first. A weak English sentence ranked first no longer refuses a question
+    that a Hindi sentence just below it answers, with a chance its model trusts.
+    """
+    first = next((i for i, c in enumerate(ranked) if c.score >= refusal_threshold(c, config)), None)
+    if first is None:
         return refusal(query.text)
-    chosen = _choose(index, ranked, config)
+    chosen = _choose(index, ranked[first:], config)
     citations = tuple(_cite(index, number, candidate) for number, candidate in enumerate(chosen, 1))
     text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
     return Answer(query.text, text, False, citations)
 
 
-def score_sentences(
-    index: StoredIndex, query: Query, hits: list[ScoredChunk], config: AssistantConfig
-) -> list[Candidate]:
-    """Every quotable sentence of the hits, scored by the fitted weights.
+def refusal_threshold(candidate: Candidate, config: AssistantConfig) -> float:
+    """The threshold of the model that scored the candidate: each model has its own scale.
 
-    Sentences in the question's language are scored as before; with multilingual vectors in
-    the index, sentences in another language are candidates too, scored by their own model.
+    One threshold for all (picked when the cross-lingual model came) refused English questions
+    that the same-language model, unchanged, had answered before.
     """
-    candidates = []
-    kind = asked_type(query.text)
-    weights = _term_weights(index, query)
-    english = query.language == "en"
-    multilingual = _multilingual(index, query)
-    sounds = set(phonetic_tokens(query.text)) if multilingual else set()
-    across: list[Candidate] = []  # other-language sentences, scored once all are known
-    for hit in hits:
-        chunk = index.chunks[hit.chunk_id]
-        document = index.documents[chunk.source]
-        first = index.first_sentence[hit.chunk_id]
-        rows = slice(first, first + len(chunk.sentences))
-        cosines = index.sentence_vectors[rows].astype(np.float32) @ query.vector
-        e5_cosines = _e5_cosines(index, query, rows)
-        title = set(tokenize(document.title))
-        # A sentence often names its subject only in the title or the sentence before ("she said").
-        previous = _sentence_before(index, hit.chunk_id)
-        for k, ((start, end), cosine) in enumerate(zip(chunk.sentences, cosines, strict=True)):
-            sentence = document.text[start:end]
-            tokens = _with_near_matches(query.tokens, set(tokenize(sentence)))
-            same = language_of(sentence) == query.language
-            if (same or multilingual) and quotable(document.text, start, end):
-                type_fits = float(can_answer(sentence, kind, query.text))
-                if same:
-                    features: tuple[float, ...] = (
-                        # MiniLM reads English only: for Hindi its cosine says nothing.
-                        float(cosine) if english else 0.0,
-                        _coverage(weights, tokens),
-                        _coverage(weights, (previous | title) - tokens),
-                        type_fits,
-                        hit.score,
-                        0.0 if english else 1.0,
-                    )
-                    chance = _chance(features, config.sentence_weights, config.sentence_bias)
-                    candidates.append(Candidate(chunk.source, start, end, features, chance))
-                else:
-                    shared = len(sounds & set(phonetic_tokens(sentence))) / max(1, len(sounds))
-                    features = (float(e5_cosines[k]), shared, type_fits, hit.score)
-                    across.append(Candidate(chunk.source, start, end, features, 0.0, True))
-            previous = tokens
-    return candidates + _scored_across(across, candidates, config)
-
-
-def _scored_across(
-    across: list[Candidate], same: list[Candidate], config: AssistantConfig
-) -> list[Candidate]:
-    """The other-language sentences with their full features and chance (see FEATURES' note)."""
-    best = max((c.features[0] for c in across), default=0.0)
-    same_best = max((c.score for c in same), default=0.0)
-    scored = []
-    for candidate in across:
-        e5, shared, type_fits, chunk_score = candidate.features
-        # The best one's own cosine, not a bare flag: an off-topic question's best is still low.
-        top = e5 if e5 == best else 0.0
-        features = (e5, top, best - e5, shared, type_fits, chunk_score, same_best)
-        chance = _chance(features, config.crosslingual_weights, config.crosslingual_bias)
-        scored.append(replace(candidate, features=features, score=chance))
-    return scored
-
-
-def _multilingual(index: StoredIndex, query: Query) -> bool:
-    return index.multilingual_sentences is not None and query.multilingual is not None
-
-
-def _e5_cosines(index: StoredIndex, query: Query, rows: slice) -> np.ndarray:
-    """Each sentence's e5 cosine with the question, rescaled as retrieval does; zeros without."""
-    if index.multilingual_sentences is None or query.multilingual is None:
-        return np.zeros(rows.stop - rows.start)
-    cosines = index.multilingual_sentences[rows].astype(np.float32) @ query.multilingual
-    return np.asarray(E5_SCALE * cosines + E5_SHIFT)
-
-
-def _with_near_matches(question: list[str], tokens: set[str]) -> set[str]:
-    """The sentence's tokens, plus each question token that begins with the same letters as one.
-
-    The stemmer leaves "leads" and "leader", "candidacy" and "candidate" apart; their first four
-    letters join them (README, "How refusals are decided").
-    """
-    heads = {token[:PREFIX_CHARS] for token in tokens if len(token) >= PREFIX_CHARS}
-    return tokens | {t for t in question if len(t) >= PREFIX_CHARS and t[:PREFIX_CHARS] in heads}
-
-
-def _sentence_before(index: StoredIndex, chunk_id: int) -> set[str]:
-    """Tokens of the sentence before the chunk's first: the previous chunk's last, if any."""
-    chunk, before = index.chunks[chunk_id], index.chunks[chunk_id - 1] if chunk_id else None
-    # A document's chunks are stored together and in order; anything else has no sentence before.
-    if before is None or before.source != chunk.source or before.end > chunk.start:
-        return set()
-    start, end = before.sentences[-1]
-    return set(tokenize(index.documents[chunk.source].text[start:end]))
-
-
-def _chance(features: tuple[float, ...], weights: tuple[float, ...], bias: float) -> float:
-    """Logistic model fitted by benchmarks/refusal_threshold.py: P(sentence holds the answer)."""
-    logit = bias + sum(w * f for w, f in zip(weights, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-logit))
-
-
-def _term_weights(index: StoredIndex, query: Query) -> dict[str, float]:
-    """IDF of each question term; a term absent from every document weighs the most."""
-    unseen = max(index.idf.values(), default=1.0)
-    return {token: index.idf.get(token, unseen) for token in query.tokens}
-
-
-def _coverage(weights: dict[str, float], present: set[str]) -> float:
-    """Share of the question's IDF weight found among `present` tokens."""
-    total = sum(weights.values())
-    return sum(w for token, w in weights.items() if token in present) / total if total else 0.0
+    return {
+        "same": config.refusal_threshold,
+        "e5": config.e5_refusal_threshold,
+        "across": config.multilingual_refusal_threshold,
+    }[candidate.model]
 
 
 def _choose(

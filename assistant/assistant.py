@@ -87,7 +87,11 @@ class Assistant:
         """Text deltas while an LLM writes (none without one), then the answer and cited texts."""
         index = self.index
         hits, query = self._search(
-            index, f"{context} {question}" if context else question, top_k, mode
+            index,
+            f"{context} {question}" if context else question,
+            top_k,
+            mode,
+            self.config.crosslingual_chunks,
         )
         if context:
             query = prepare_query(
@@ -130,12 +134,17 @@ class Assistant:
         return self.index.documents[source].text
 
     def _search(
-        self, index: StoredIndex, question: str, top_k: int | None, mode: str | None
+        self,
+        index: StoredIndex,
+        question: str,
+        top_k: int | None,
+        mode: str | None,
+        other_languages: int = 0,
     ) -> tuple[list[ScoredChunk], Query]:
         text = check_question(question, self.config.max_question_chars)
         config = self.config.with_overrides(top_k=top_k, mode=mode)
         query = prepare_query(text, self.config.index.model_path, uses_multilingual(index))
-        return retrieve(index, query, config.top_k, config.mode), query
+        return retrieve(index, query, config.top_k, config.mode, other_languages), query
 
 
 def _passage(index: StoredIndex, hit: ScoredChunk) -> Passage:

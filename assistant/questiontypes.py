@@ -41,12 +41,14 @@ _ASKS = {
     ),
     "name": re.compile(
         r"\bwho(m|se)?\b|\bname of\b|\bwhere\b|\b(which|what) (city|place|constituency|seat|"
-        r"district|state|newspaper|channel|team|country)\b"
+        r"district|state|newspaper|channel|team|country)\b|कौन|किसने|किसे|किसको|कहां|कहाँ|"
+        r"किस (शहर|जगह|इलाके|जिले|राज्य|सीट|पार्टी|दल|अखबार|देश)"
     ),
 }
 # A capitalized word inside a sentence: a name, unless the question already holds it. All-caps
 # words are left out: they are mostly party and body abbreviations (BSP, AICC), not people.
 _NAME = re.compile(r"(?<=\S )[A-Z][a-z]+")
+_DEVANAGARI, _LATIN = re.compile("[\u0900-\u097f]"), re.compile("[A-Za-z]")
 _CALENDAR = re.compile(rf"^({_MONTH}|{_DAY})$", re.IGNORECASE)
 
 
@@ -69,6 +71,8 @@ def can_answer(sentence: str, kind: str | None, question: str = "") -> bool:
     if kind == "count":
         return _has_count(sentence, question)
     if kind == "name":
+        if _DEVANAGARI.search(sentence) and not _LATIN.search(sentence):
+            return True  # Devanagari has no capitals to tell a name by: the models weigh the rest
         asked = {word.lower() for word in re.findall(r"\w+", question)}
         names = (name for name in _NAME.findall(sentence) if not _CALENDAR.match(name))
         return any(name.lower() not in asked for name in names)

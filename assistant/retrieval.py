@@ -100,9 +100,13 @@ def uses_multilingual(index: StoredIndex) -> bool:
 
 
 def retrieve(
-    index: StoredIndex, query: Query, top_k: int, mode: str = "hybrid"
+    index: StoredIndex, query: Query, top_k: int, mode: str = "hybrid", other_languages: int = 0
 ) -> list[ScoredChunk]:
-    """The top_k chunks for `query` under `mode` ('hybrid', 'dense' or 'bm25')."""
+    """The top_k chunks for `query` under `mode` ('hybrid', 'dense' or 'bm25').
+
+    With `other_languages`, and e5 vectors to read across languages, up to that many of the
+    best chunks in another language than the question's that missed the top_k follow them.
+    """
     bm25 = _bm25_scores(index.bm25, query.tokens) if mode != "dense" else None
     phonetic = _phonetic_scores(index, query) if mode == "hybrid" else None
     candidates = _candidates(index, query, [bm25, phonetic], mode)
@@ -117,8 +121,9 @@ def retrieve(
         fused = lexical
     else:
         fused = _fused(index, query, candidates, (dense, e5, lexical, sounds))
+    order = np.argsort(-fused, kind="stable")
+    order = _with_other_languages(index, query, candidates, order, top_k, other_languages)
     e5 = e5 if e5 is not None else np.zeros(len(candidates))
-    order = np.argsort(-fused, kind="stable")[:top_k]
     return [
         ScoredChunk(
             int(candidates[i]),
@@ -131,6 +136,26 @@ def retrieve(
         for i in order
         if fused[i] > 0
     ]
+
+
+def _with_other_languages(
+    index: StoredIndex,
+    query: Query,
+    candidates: np.ndarray,
+    order: np.ndarray,
+    top_k: int,
+    count: int,
+) -> np.ndarray:
+    """The top_k of `order`, then its first `count` others in another language than the question's.
+
+    In a mixed folder most chunks often share the question's language, and five of them filled
+    the top: an English question about the Hindi article saw no Hindi sentence to answer from.
+    """
+    if not count or query.multilingual is None or index.multilingual_chunks is None:
+        return order[:top_k]
+    rest = order[top_k:]
+    other = rest[index.chunk_languages[candidates[rest]] != query.language][:count]
+    return np.concatenate([order[:top_k], other])
 
 
 def _fused(

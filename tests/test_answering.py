@@ -217,7 +217,7 @@ def test_a_chunks_first_sentence_takes_its_context_from_the_sentence_before_it(
 
 
 def test_a_question_word_matches_a_sentence_word_with_the_same_first_letters() -> None:
-    from assistant.answering import _with_near_matches
+    from assistant.candidates import _with_near_matches
     from index import tokenize
 
     question = tokenize("Who leads the candidacy?")

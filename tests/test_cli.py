@@ -246,7 +246,7 @@ def test_piping_into_head_ends_quietly(storage_dir: Path, tmp_path: Path) -> Non
 
 def test_text_answers_show_the_llm_notice_and_what_was_left_out() -> None:
     from assistant.answers import Answer, Unsupported
-    from ui.cli import format_answer
+    from ui.answer_commands import format_answer
 
     answer = Answer(
         "Who?",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 import pytest
-from conftest import make_index
+from conftest import make_index, ui_process
 
 from assistant import REFUSAL, Assistant, AssistantConfig
 from assistant.config import MODES
@@ -312,3 +312,15 @@ def test_generated_text_streams_then_the_verified_answer_replaces_it(
     assert len(replies) == 3 and final.startswith(bubble(assistant.ask(SEATS).answer))
     assert "Not supported by the documents:" in final and "The SP won every seat." in final
     assert "LLM slow" in final
+
+
+def test_a_stopped_server_leaves_no_temporary_folder(
+    storage_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # where the server makes its evaluation folder
+    with ui_process(storage_dir, free_port(), tmp_path / "server.log"):
+        assert list(temporary.glob("assistant-ui-eval-*"))
+    # conftest's stop() sends SIGTERM, as `kill` and service managers do.
+    assert not list(temporary.glob("assistant-ui-eval-*"))

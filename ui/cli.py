@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from assistant.answers import Answer, QuestionError
+from assistant.answers import QuestionError
 from assistant.config import MODES, AssistantConfig, assistant_config_from_env
-from assistant.library import DATE_ORIGINS
 from index import (
-    BuildReport,
     DocumentsFolderError,
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
     MultilingualModelError,
     StorageBusyError,
-    models_read,
 )
-
-if TYPE_CHECKING:
-    from assistant.assistant import Assistant
+from ui.answer_commands import ask_command, chat_command
+from ui.index_command import index_command, interrupt
 
 # Every failure a user can cause or fix ends as one line on stderr and exit code 1.
 USER_ERRORS = (
@@ -116,19 +109,19 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--interval", type=float, default=1.0, help="seconds between checks with --watch"
     )
-    index.set_defaults(command=_index)
+    index.set_defaults(command=index_command)
 
     ask = commands.add_parser(
         "ask", parents=[storage, retrieval, generation], help="answer one question"
     )
     ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
-    ask.set_defaults(command=_ask)
+    ask.set_defaults(command=ask_command)
 
     chat = commands.add_parser(
         "chat", parents=[storage, retrieval, generation], help="converse in the terminal"
     )
-    chat.set_defaults(command=_chat)
+    chat.set_defaults(command=chat_command)
 
     ui = commands.add_parser(
         "ui", parents=[storage, retrieval, generation], help="serve the web chat"
@@ -154,183 +147,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _index(args: argparse.Namespace, config: AssistantConfig) -> int:
-    from tqdm import tqdm
-
-    from index import build_index, watch
-
-    index_config = config.index.with_overrides(
-        documents_dir=Path(args.documents) if args.documents else None
-    )
-    if args.watch:
-        print(f"Watching {index_config.documents_dir}; Ctrl-C stops.", flush=True)
-        # `kill` and service managers stop with SIGTERM: leave as cleanly as on Ctrl-C.
-        signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            watch(
-                index_config,
-                lambda report: _print_sync(report, index_config.storage_dir),
-                _print_error,
-                args.interval,
-            )
-        except KeyboardInterrupt:  # the way to stop watching, not a failure
-            print("Stopped watching.", flush=True)
-        return 0
-    with tqdm(total=0, unit="text", desc="Embedding", disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        report = build_index(index_config, progress)
-    _print_sync(report, index_config.storage_dir)
-    return 0
-
-
-def _print_sync(report: BuildReport, storage: Path) -> None:
-    """One line per file that was not indexed, then what the sync did, counted."""
-    for outcome in report.outcomes:
-        if outcome.status != "indexed":
-            print(f"{outcome.status} {outcome.source}: {outcome.reason}", file=sys.stderr)
-    changes = report.changes
-    state = " (up to date)" if report.up_to_date else ""
-    print(
-        f"Indexed {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s"
-        f"{state} into {storage}\n"
-        f"  files: {len(changes.added)} added, {len(changes.changed)} changed, "
-        f"{len(changes.removed)} removed, {len(changes.unchanged)} unchanged, "
-        f"{report.count('duplicate')} duplicates, {report.count('skipped')} skipped, "
-        f"{report.count('kept')} kept\n"
-        f"  chunks: {report.reused_chunks} reused, {report.embedded_chunks} embedded "
-        f"({report.embedded_texts} distinct chunk and sentence texts sent to the model)",
-        flush=True,
-    )
-    _print_languages(report)
-    if report.upgraded:
-        print(
-            f"  upgraded for the multilingual model: {report.multilingual_texts} sentence texts "
-            "embedded with it, the stored MiniLM vectors kept",
-            flush=True,
-        )
-    elif report.multilingual_texts:
-        print(
-            f"  multilingual model: {report.multilingual_texts} sentence texts embedded",
-            flush=True,
-        )
-
-
-def _print_languages(report: BuildReport) -> None:
-    """Documents per language, and those no embedding model reads (found by their words only)."""
-    languages = report.languages()
-    if not languages:
-        return
-    counts = ", ".join(f"{language} {len(sources)}" for language, sources in languages.items())
-    print(f"  languages (documents): {counts}", flush=True)
-    for language, sources in languages.items():
-        if not models_read(language):
-            more = f" and {len(sources) - 5} more" if len(sources) > 5 else ""
-            shown = ", ".join(sources[:5]) + more
-            print(
-                f"  read by neither model, found by their words only (BM25): {language}: {shown}",
-                flush=True,
-            )
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _print_error(error: Exception) -> None:
-    print(f"error: {error}", file=sys.stderr, flush=True)
-
-
-def _ask(args: argparse.Namespace, config: AssistantConfig) -> int:
-    from assistant.assistant import Assistant
-
-    if args.question is None and not args.json:
-        raise QuestionError("Give a question, or use --json to read questions from stdin")
-    assistant = Assistant.open(config)
-    if args.question is not None:
-        answer = assistant.ask(args.question)
-        print(
-            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer)
-        )
-        return 0
-    for line in sys.stdin:
-        print(json.dumps(_answer_line(assistant, line), ensure_ascii=False), flush=True)
-    return 0
-
-
-def _answer_line(assistant: Assistant, line: str) -> dict[str, object]:
-    """One stdin line of `ask --json` -> one JSON object: the answer, or {"error": ...}.
-
-    A line that is a JSON object {"question": ..., "history": [earlier questions, oldest
-    first]} is answered as a follow-up; any other line is the question itself.
-    """
-    from assistant.conversation import Conversation
-
-    text = line.rstrip("\n")
-    if not text.strip():
-        return {"error": "empty line: give a question, or a JSON object with a question"}
-    question, history = text, []
-    if text.lstrip().startswith("{"):
-        try:
-            request = json.loads(text)
-            question, history = request["question"], request.get("history", [])
-            if not isinstance(question, str) or not isinstance(history, list):
-                raise TypeError
-            if not all(isinstance(earlier, str) for earlier in history):
-                raise TypeError
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return {
-                "error": 'not a question: a JSON line needs {"question": "...", '
-                '"history": ["an earlier question", ...]}'
-            }
-    try:
-        return Conversation(assistant, history).ask(question).to_dict()
-    except QuestionError as error:
-        return {"question": question, "error": str(error)}
-
-
-def format_answer(answer: Answer) -> str:
-    """The answer, then its numbered sources, for reading in a terminal."""
-    # A failed LLM says so first, so nobody takes the extractive fallback for its answer.
-    lines = [f"Note: {answer.notice}", ""] if answer.notice else []
-    lines.append(answer.answer)
-    if answer.unsupported:
-        lines += ["", "Not supported by the documents (left out):"]
-        lines += [f"- {dropped.sentence} ({dropped.reason})" for dropped in answer.unsupported]
-    if answer.citations:
-        lines += ["", "Sources:"]
-    for c in answer.citations:
-        origin = DATE_ORIGINS.get(c.date_source, "")
-        date = f"{c.date}, {origin}" if origin else c.date
-        lines.append(f"[{c.id}] {c.title} ({date}) - {c.source}, characters {c.start}-{c.end}")
-        lines.append(f"    \u201c{c.quote}\u201d")
-    return "\n".join(lines)
-
-
-def _chat(args: argparse.Namespace, config: AssistantConfig) -> int:
-    from assistant.assistant import Assistant
-    from assistant.conversation import Conversation
-
-    conversation = Conversation(Assistant.open(config))
-    print('Ask about your documents; "exit" or Ctrl-D ends the chat.')
-    while True:
-        try:
-            question = input("> ")
-        except EOFError:
-            return 0
-        if question.strip().lower() in ("exit", "quit"):
-            return 0
-        if not question.strip():  # a stray Enter is not a goodbye
-            continue
-        try:
-            print(format_answer(conversation.ask(question)), end="\n\n")
-        except QuestionError as error:
-            print(f"error: {error}")
-
-
 def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
     import os
 
@@ -345,6 +161,8 @@ def _ui(args: argparse.Namespace, config: AssistantConfig) -> int:
         raise OSError(
             f"The web UI needs gradio: pip install 'doc-assistant[ui]' ({error})"
         ) from None
+    # `kill` and service managers stop with SIGTERM: leave as on Ctrl-C (temporary files go).
+    signal.signal(signal.SIGTERM, interrupt)
     serve(config, args.host, args.port, auth, args.allow_unauthenticated)
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 import time
@@ -42,6 +44,8 @@ def shipped_sets() -> list[str]:
 def build_evaluation_tab(assistant: Assistant) -> None:
     """Set choice, limits, a run button with progress, and the report."""
     work = Path(tempfile.mkdtemp(prefix="assistant-ui-eval-"))
+    # Reports are downloaded from here while the app runs; nothing of it outlives the server.
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     sets = shipped_sets()
     with gr.Row():
         shipped = gr.Dropdown(sets, value=sets[0] if sets else None, label="Shipped set")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.config import AssistantConfig, VerifierConfig
+from assistant.generation.attachment import detached_facts, negation_about
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts, negated
 from assistant.generation.names import missing_names, name_lexicon, names
@@ -72,6 +73,11 @@ class Checker:
         unknown = sorted(f for f in facts(statement) - known if f.rstrip("%") not in known)
         if unknown:
             return "a number or date is not in the evidence: " + ", ".join(unknown)
+        detached = detached_facts(statement, evidence)
+        if detached:
+            return "a number or date is said of something else in the evidence: " + ", ".join(
+                detached
+            )
         absent = missing_names(names(statement, self.lexicon), text)
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
@@ -79,7 +85,12 @@ class Checker:
         # seats ... but is not okay with" does not negate the winning.
         clauses = [part for sentence in evidence for part in _CLAUSES.split(sentence.text)]
         anchor = max(clauses, key=lambda clause: self.coverage(statement, clause))
-        if negated(statement) != negated(anchor):
+        # In the statement's language, a negator counts only if it bears on the statement's
+        # words: "but is not okay with the claims, citing ... 2 out of 403 MLA seats" does not
+        # negate the seats. Across scripts no words can be compared: any negator counts.
+        same = language_of(anchor) == language_of(statement)
+        anchor_negated = negation_about(statement, anchor) if same else negated(anchor)
+        if negated(statement) != anchor_negated:
             return (
                 "it negates what the evidence says"
                 if negated(statement)

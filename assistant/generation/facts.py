@@ -60,20 +60,28 @@ _NEGATION_HI = re.compile(r"(?<![\u0900-\u097f])(नहीं|नही|न|न�
 
 def facts(text: str) -> set[str]:
     """Numbers as values ("30", "150000", "34%"), months ("month:8") and weekdays ("day:1")."""
-    plain = text.translate(_DEVANAGARI_DIGITS)
-    found = {_number(match) for match in _NUMBER.finditer(plain)}
+    return {fact for fact, _, _ in fact_spans(text)}
+
+
+def fact_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each fact of `text` with where it is written (start, end), in reading order."""
+    plain = text.translate(_DEVANAGARI_DIGITS)  # same length: offsets stay valid
+    found = [(_number(match), match.start(), match.end()) for match in _NUMBER.finditer(plain)]
     for match in _WORD.finditer(plain):
         word, lower = match.group(), match.group().lower()
+        fact = ""
         if lower in _COUNT_WORDS:
-            found.add(str(_COUNT_WORDS[lower]))
+            fact = str(_COUNT_WORDS[lower])
         elif lower in _ORDINALS:
-            found.add(f"ordinal:{_ORDINALS[lower]}")
+            fact = f"ordinal:{_ORDINALS[lower]}"
         # "may" is a month only when capitalised, and not as the first word of a sentence.
         elif lower in _MONTHS and (lower != "may" or (word == "May" and match.start() > 0)):
-            found.add(f"month:{_MONTHS[lower]}")
+            fact = f"month:{_MONTHS[lower]}"
         elif lower in _WEEKDAYS:
-            found.add(f"day:{_WEEKDAYS[lower]}")
-    return found
+            fact = f"day:{_WEEKDAYS[lower]}"
+        if fact:
+            found.append((fact, match.start(), match.end()))
+    return sorted(found, key=lambda span: span[1])
 
 
 def date_facts(iso_date: str) -> set[str]:
@@ -89,6 +97,12 @@ def date_facts(iso_date: str) -> set[str]:
 def negated(text: str) -> bool:
     """Whether the sentence says something is not so (English or Hindi negators)."""
     return bool(_NEGATION_EN.search(text) or _NEGATION_HI.search(text))
+
+
+def negators(text: str) -> list[tuple[int, int]]:
+    """Where each negator of `text` is written (start, end)."""
+    found = [*_NEGATION_EN.finditer(text), *_NEGATION_HI.finditer(text)]
+    return [(match.start(), match.end()) for match in found]
 
 
 def _number(match: re.Match[str]) -> str:

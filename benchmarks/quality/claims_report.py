@@ -1,13 +1,18 @@
 """Fit the verifier's thresholds on the claims set's fit split and report the held-out split.
 
     .venv/bin/python benchmarks/quality/claims_report.py [--storage DIR] [--out FILE]
+    .venv/bin/python benchmarks/quality/claims_report.py --fit-failures   # develop on these
+
+`--fit-failures` prints the fit split's figures and every fit claim the fitted checker gets wrong
+(its closest evidence and the reason), and neither computes nor prints anything held-out: change
+the verifier against those, then run the full report once.
 
 Each claim is checked as `assistant check` checks it: candidate evidence sets from retrieval,
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
 threshold; the coverage and similarity thresholds are chosen on `split == "fit"` alone: the grid
 point that clears the issue's bars (85% of supported claims accepted, 95% of number/date and 90% of
-name claims rejected) by the widest margin, the smallest of the three margins counting; among tied
-points, the strictest. Held-out is only reported.
+name claims rejected) by the widest margin, the smallest of the three margins counting, then the
+next smallest (leximin); among points tied on all three, the strictest. Held-out is only reported.
 """
 
 from __future__ import annotations
@@ -33,18 +38,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--storage", default="benchmarks/out/claims-storage")
     parser.add_argument("--out", default="benchmarks/out/claims-report.json")
+    parser.add_argument("--fit-failures", action="store_true", help="fit split only, per claim")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     config = assistant_config_from_env().with_overrides(storage_dir=args.storage)
     build_index(config.index.with_overrides(documents_dir=REPO / "documents"))
     index = open_index(config.storage_dir)
     claims = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line]
+    if args.fit_failures:
+        claims = [claim for claim in claims if claim["split"] == "fit"]
     # Measures per candidate set, with thresholds at zero; a threshold then decides each claim.
     open_config = replace(config, verifier=VerifierConfig(0.0, 0.0, -1.0))
     measured = [[v for _, v in judged_sets(index, c["claim"], open_config)] for c in claims]
     fit = [i for i, c in enumerate(claims) if c["split"] == "fit"]
     held = [i for i, c in enumerate(claims) if c["split"] == "held-out"]
     best = fit_thresholds(claims, measured, fit)
+    if args.fit_failures:
+        print_fit_failures(claims, measured, fit, best)
+        return
     report = {
         "thresholds": vars(best),
         "fit": rates(claims, measured, fit, best),
@@ -59,6 +70,24 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def print_fit_failures(
+    claims: list[dict], measured: list, fit: list[int], thresholds: VerifierConfig
+) -> None:
+    """The fit figures, then each fit claim decided wrongly, with its closest verdicts."""
+    figures = rates(claims, measured, fit, thresholds)
+    print(json.dumps({"thresholds": vars(thresholds), "fit": figures}))
+    for i in fit:
+        claim = claims[i]
+        if decide(claims, measured, i, thresholds) == claim["supported"]:
+            continue
+        print(f"\n[{claim['kind']} {claim['language']}] {claim['claim']}")
+        for verdict in measured[i][:6]:
+            print(
+                f"  cov={verdict.coverage:.2f} sim={verdict.similarity:.2f} "
+                f"same={verdict.same_language} hard={verdict.hard_failure} {verdict.reason}"
+            )
 
 
 def decide(claims: list[dict], measured: list, i: int, thresholds: VerifierConfig) -> bool:
@@ -93,14 +122,17 @@ def fit_thresholds(claims: list[dict], measured: list, fit: list[int]) -> Verifi
         [x / 20 for x in range(0, 12)],
         [x / 20 for x in range(-4, 17)],
     )
-    best, best_score = VerifierConfig(), -2.0
+    best, best_score = VerifierConfig(), (-2.0,) * len(BARS)
     for coverage, cross, similarity in grid:
         thresholds = VerifierConfig(coverage, cross, similarity)
         table = rates(claims, measured, fit, thresholds)
-        score = min(list(table[kind].values())[0] - bar for kind, bar in BARS.items())
-        # Ties go to the stricter thresholds: the claims are all on the articles' subjects, while
-        # a generator also writes sentences about nothing in the evidence (it echoes its prompt).
-        if score >= best_score - 1e-9:
+        margins = [list(table[kind].values())[0] - bar for kind, bar in BARS.items()]
+        # Leximin: the smallest margin first, then the next; a point that ties on the smallest
+        # but accepts fewer supported claims (with no more rejections) is not a better fit.
+        score = tuple(sorted(round(margin, 9) for margin in margins))
+        # Full ties go to the stricter thresholds: the claims are all on the articles' subjects,
+        # while a generator also writes sentences about nothing in the evidence (it echoes).
+        if score >= best_score:
             best, best_score = thresholds, score
     return best
 

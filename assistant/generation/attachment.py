@@ -1,0 +1,81 @@
+"""Whether a number, date or negation is attached to what the evidence attaches it to.
+
+"Votes will be counted on June 1" is not supported by "from April 19 to June 1. Votes will be
+counted on June 4" although June 1 is in the evidence: the words around a fact must meet the
+words around the same fact in some evidence sentence of the statement's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.generation.evidence import EvidenceSentence
+from assistant.generation.facts import fact_spans, negators
+from index import PREFIX_CHARS, language_of, tokenize
+
+WINDOW = 2  # content words on each side of a fact: its noun or verb; wider windows reach across
+NEGATION_REACH = 5  # content words after "not": "not okay with the grand old party's claims"
+
+
+def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list[str]:
+    """The statement's facts that the evidence holds only next to other words."""
+    language = language_of(statement)
+    detached = []
+    for fact, start, end in fact_spans(statement):
+        around = _context(statement, start, end)
+        if not around or fact in detached:
+            continue  # a bare number ("34%") has nothing to attach
+        places = [
+            (sentence.language, _context(sentence.text, place_start, place_end))
+            for sentence in evidence
+            for place_fact, place_start, place_end in fact_spans(sentence.text)
+            if place_fact.rstrip("%") == fact.rstrip("%")
+        ]
+        # Another script, or a fact only the article's date gives: no words to compare.
+        if not places or any(place_language != language for place_language, _ in places):
+            continue
+        if not any(not place or _meet(around, place) for _, place in places):
+            detached.append(fact)
+    return detached
+
+
+def negation_about(statement: str, clause: str) -> bool:
+    """Whether `clause` negates something the statement speaks of (same language only).
+
+    English negates what follows ("is not okay with the party's claims"); Hindi puts नहीं
+    before the verb but after its object ("सूची रद्द नहीं की"), so both sides count there.
+    """
+    words = _content(statement)
+    for start, end in negators(clause):
+        after = _content(clause[end:])[:NEGATION_REACH]
+        before = _content(clause[:start])[-WINDOW:] if language_of(clause) == "hi" else []
+        if _meet(words, before + after):
+            return True
+    return False
+
+
+def _context(text: str, start: int, end: int) -> list[str]:
+    # Other facts are not context: "June" next to "1" says nothing about what happened on it.
+    masked = list(text)
+    for _, fact_start, fact_end in fact_spans(text):
+        masked[fact_start:fact_end] = " " * (fact_end - fact_start)
+    plain = "".join(masked)
+    before, after = _content(plain[:start]), _content(plain[end:])
+    # A fact put first or last ("On March 23, the party withdrew..."; "... ruled it out on
+    # August 30") is about the whole sentence, not its nearest words.
+    if not before or not after:
+        return before + after
+    return before[-WINDOW:] + after[:WINDOW]
+
+
+def _content(text: str) -> list[str]:
+    # A lone letter is the rest of "state's": not a word.
+    return [t for t in tokenize(text) if len(t) > 1 and not t.startswith("^") and not t.isdigit()]
+
+
+def _meet(words: list[str], others: list[str]) -> bool:
+    if set(words) & set(others):
+        return True
+    heads = {word[:PREFIX_CHARS] for word in others if len(word) >= PREFIX_CHARS}
+    # Same language only (detached_facts): sounds would join "state" and "seat".
+    return any(len(word) >= PREFIX_CHARS and word[:PREFIX_CHARS] in heads for word in words)
