@@ -133,6 +133,14 @@ class Assistant:
         """The loaded text of a document, which every citation's offsets index."""
         return self.index.documents[source].text
 
+    def warm_up(self) -> None:
+        """Embed and search a throwaway question before anyone asks one.
+
+        The first person asking then does not wait for the models to load (the fast e5 path is
+        exported once per machine: about 9 s).
+        """
+        self._search(self.index, "warm up", None, None, self.config.crosslingual_chunks)
+
     def _search(
         self,
         index: StoredIndex,

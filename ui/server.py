@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import gradio as gr
 from starlette.middleware import Middleware
 
@@ -10,6 +13,8 @@ from ui.access import check_exposure, is_loopback
 from ui.app import build_app
 from ui.guard import LOOPBACK_NAMES, RouteGuard
 from ui.page import PAGE_CSS, PAGE_HEAD, FontRoute
+
+log = logging.getLogger(__name__)
 
 # Chats streaming at once; ui.chat_turns.ANSWERING lets only one answer per core be computed at a
 # time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get "queue full".
@@ -32,7 +37,17 @@ def serve(
     message, which the `assistant ui` command prints.
     """
     check_exposure(host, auth, allow_unauthenticated)
-    launch(build_app(Assistant.open(config)), host, port, auth, allow_unauthenticated)
+    assistant = Assistant.open(config)
+    # In the background: the page is up at once and the first question finds the models loaded.
+    threading.Thread(target=_warm_up, args=(assistant,), daemon=True).start()
+    launch(build_app(assistant), host, port, auth, allow_unauthenticated)
+
+
+def _warm_up(assistant: Assistant) -> None:
+    try:
+        assistant.warm_up()
+    except Exception as problem:  # the first question will meet (and report) the same problem
+        log.warning("Warming up the models failed: %s", problem)
 
 
 def launch(

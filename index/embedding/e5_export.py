@@ -27,7 +27,8 @@ def export_encoder(model: E5File, target: Path) -> None:
         import torch
     except ImportError as error:
         raise RuntimeError(
-            f"torch is missing to export e5 once ({error}): pip install torch"
+            f"torch is missing to export e5 once ({error}): "
+            "pip install torch==2.13.0 (the CPU wheel)"
         ) from error
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
