@@ -46,21 +46,24 @@ def tokenize(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).lower()
     # "by-elections" and "byelections" are both written: index the parts and the joined word.
     text += " " + " ".join(match.replace("-", "") for match in _HYPHENATED.findall(text))
-    tokens = []
-    for word in _WORD.findall(text):
-        if _DEVANAGARI.search(word):
-            word = word.translate(_HINDI_FOLD)
-            if word in _HINDI_STOPWORDS:
-                continue
-            stem = _stem_hindi(word)
-            tokens.append(stem)
-            # A prefix token matches the many spellings of transliterated names and of inflections
-            # the suffix list misses (+0.005 nDCG@10 on Hindi XQuAD, benchmarks/README).
-            if len(stem) > PREFIX_CHARS:
-                tokens.append("^" + stem[:PREFIX_CHARS])
-        elif word not in _ENGLISH_STOPWORDS:
-            tokens.append(_english_stemmer().stemWord(word))
-    return tokens
+    return [token for word in _WORD.findall(text) for token in _word_tokens(word)]
+
+
+# Words repeat across sentences and questions: each is normalized and stemmed once per process
+# (the answerer tokenizes every candidate sentence of every question).
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    if _DEVANAGARI.search(word):
+        word = word.translate(_HINDI_FOLD)
+        if word in _HINDI_STOPWORDS:
+            return ()
+        stem = _stem_hindi(word)
+        # A prefix token matches the many spellings of transliterated names and of inflections
+        # the suffix list misses (+0.005 nDCG@10 on Hindi XQuAD, benchmarks/README).
+        return (stem, "^" + stem[:PREFIX_CHARS]) if len(stem) > PREFIX_CHARS else (stem,)
+    if word in _ENGLISH_STOPWORDS:
+        return ()
+    return (_english_stemmer().stemWord(word),)
 
 
 def _stem_hindi(word: str) -> str:
