@@ -77,7 +77,11 @@ def score_sentences(
         document = index.documents[chunk.source]
         first = index.first_sentence[hit.chunk_id]
         rows = slice(first, first + len(chunk.sentences))
-        cosines = index.sentence_vectors[rows].astype(np.float32) @ query.vector
+        cosines = (
+            index.sentence_vectors[rows].astype(np.float32) @ query.vector
+            if query.vector is not None  # English questions only (retrieval.prepare_query)
+            else np.zeros(rows.stop - rows.start)
+        )
         e5_cosines = _e5_cosines(index, query, rows)
         title = set(tokenize(document.title))
         # A sentence often names its subject only in the title or the sentence before ("she said").

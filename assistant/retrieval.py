@@ -68,7 +68,7 @@ class Query:
     text: str
     language: str
     tokens: list[str]
-    vector: np.ndarray
+    vector: np.ndarray | None  # MiniLM's; None where no weight reads it (see prepare_query)
     multilingual: np.ndarray | None = None  # the e5 `query:` vector, for an index that has e5
 
 
@@ -86,12 +86,17 @@ class ScoredChunk:
 
 def prepare_query(text: str, model_path: str, multilingual: bool = False) -> Query:
     """Tokenize and embed the question once per model the index uses, both models at once."""
+    language = language_of(text)
     if not multilingual:
-        return Query(text, language_of(text), tokenize(text), embed(model_path, [text])[0])
+        return Query(text, language, tokenize(text), embed(model_path, [text])[0])
+    if language != "en":
+        # MiniLM reads English only: with e5 in the index, every weight of a Hindi (or other)
+        # question is on e5, BM25 and sounds (MULTILINGUAL_WEIGHTS), so MiniLM's vector is skipped.
+        return Query(text, language, tokenize(text), None, embed_multilingual_query(text))
     with ThreadPoolExecutor(1) as pool:  # both engines release the GIL: two cores, one wait
         e5 = pool.submit(embed_multilingual_query, text)
         vector = embed(model_path, [text])[0]
-        return Query(text, language_of(text), tokenize(text), vector, e5.result())
+        return Query(text, language, tokenize(text), vector, e5.result())
 
 
 def uses_multilingual(index: StoredIndex) -> bool:
@@ -190,9 +195,10 @@ def _candidates(
     found: list[np.ndarray] = []
     count = min(CANDIDATES, len(index.chunks))
     if mode != "bm25" and count:
-        _search_on_one_thread()
-        _, ids = index.chunk_vectors.search(query.vector.reshape(1, -1), count)
-        found.append(ids[0][ids[0] >= 0])
+        if query.vector is not None:
+            _search_on_one_thread()
+            _, ids = index.chunk_vectors.search(query.vector.reshape(1, -1), count)
+            found.append(ids[0][ids[0] >= 0])
         if index.multilingual_chunks is not None and query.multilingual is not None:
             cosines = index.multilingual_chunks @ query.multilingual
             found.append(np.argpartition(-cosines, count - 1)[:count])
@@ -211,7 +217,9 @@ def _scaled(scores: np.ndarray | None, candidates: np.ndarray) -> np.ndarray:
 
 
 def _dense_scores(index: StoredIndex, query: Query, candidates: np.ndarray) -> np.ndarray:
-    """MiniLM's cosines of the candidates, each 0..1."""
+    """MiniLM's cosines of the candidates, each 0..1 (zeros for a question it does not read)."""
+    if query.vector is None:
+        return np.zeros(len(candidates))
     cosines = _chunk_and_sentence(
         index, candidates, index.chunk_matrix, index.sentence_vectors, query.vector
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, AssistantConfig
+from assistant import Assistant, AssistantConfig, retrieval
 from index import (
     IndexConfig,
     MultilingualModelError,
@@ -65,6 +65,21 @@ def test_a_hindi_question_is_answered_from_an_english_article(assistant: Assista
         assert assistant.document_text(citation.source)[citation.start : citation.end] == (
             citation.quote
         )
+
+
+def test_a_hindi_question_to_a_mixed_index_is_embedded_by_e5_alone(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No fusion weight reads MiniLM for a Hindi question once e5 is there: it is not run."""
+    calls: list[str] = []
+    original = retrieval.embed
+    monkeypatch.setattr(retrieval, "embed", lambda *args: calls.append("minilm") or original(*args))
+    hindi = retrieval.prepare_query(
+        "सपा कितनी सीटों पर लड़ेगी?", assistant.config.index.model_path, True
+    )
+    assert hindi.vector is None and hindi.multilingual is not None and not calls
+    english = retrieval.prepare_query("How many seats?", assistant.config.index.model_path, True)
+    assert english.vector is not None and english.multilingual is not None and calls
 
 
 def test_an_english_only_folder_pays_nothing_new(tmp_path: Path) -> None:
