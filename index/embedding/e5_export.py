@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from index.embedding.e5_file import E5File
+from index.embedding.minilm import quantize_int8
 
 log = logging.getLogger(__name__)
 LAYER_WEIGHTS = ("q", "k", "v", "ao", "fi", "fo")
@@ -30,11 +31,8 @@ def export_encoder(model: E5File, target: Path) -> None:
             f"torch is missing to export e5 once ({error}): "
             "pip install torch==2.13.0 (the CPU wheel)"
         ) from error
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     target.parent.mkdir(parents=True, exist_ok=True)
     float_file = target.with_name(f"{target.name}.{os.getpid()}.float")
-    int8_file = target.with_name(f"{target.name}.{os.getpid()}")
     sample = torch.zeros(1, 8, model.sizes.hidden)
     try:
         with warnings.catch_warnings():  # tracer notes on shapes, meaningless to a user
@@ -49,15 +47,9 @@ def export_encoder(model: E5File, target: Path) -> None:
                 opset_version=17,
                 dynamo=False,
             )
-        logging.disable(logging.WARNING)  # its advice to pre-process logs on the root logger
-        try:
-            quantize_dynamic(float_file, int8_file, weight_type=QuantType.QInt8, per_channel=True)
-        finally:
-            logging.disable(logging.NOTSET)
-        os.replace(int8_file, target)
+        quantize_int8(float_file, target)  # as MiniLM's: per channel, written atomically
     finally:
-        for leftover in (float_file, int8_file):
-            leftover.unlink(missing_ok=True)
+        float_file.unlink(missing_ok=True)
 
 
 def _encoder_module(model: E5File) -> Any:

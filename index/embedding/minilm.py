@@ -80,7 +80,7 @@ def _encoder(model_path: str) -> tuple[Any, Any]:
         _export(model_path, folder)
     weights = folder / WEIGHT_FILES[EMBEDDING_WEIGHTS]
     if not weights.is_file():
-        _quantize(folder / "model.onnx", weights)
+        quantize_int8(folder / "model.onnx", weights)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
@@ -106,8 +106,11 @@ def _export_dir(model_path: str) -> Path:
     return Path(root) / "onnx" / hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
 
 
-def _quantize(source: Path, target: Path) -> None:
-    """Int8 weights, one scale per output channel (one per tensor lost twice as much cosine)."""
+def quantize_int8(source: Path, target: Path) -> None:
+    """Int8 weights, one scale per output channel (one per tensor lost twice as much cosine).
+
+    Written to a partial file first, then renamed: `target` is never half written.
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     log.info("Quantizing %s to int8 (once)", source)
@@ -115,9 +118,10 @@ def _quantize(source: Path, target: Path) -> None:
     logging.disable(logging.WARNING)  # its advice to pre-process logs on the root logger
     try:
         quantize_dynamic(source, partial, weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(partial, target)
     finally:
         logging.disable(logging.NOTSET)
-    os.replace(partial, target)
+        partial.unlink(missing_ok=True)
 
 
 def _export(model_path: str, folder: Path) -> None:
