@@ -47,7 +47,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
 def embed_query(text: str) -> np.ndarray:
     """float32 unit vector of a question, on one thread (a short text: more threads only wait).
 
-    The same weights run through onnxruntime (e5_fast.py: about 5x faster, cosine >= 0.99 with
+    The same weights run through onnxruntime (e5_fast.py: about 4x faster, cosine >= 0.99 with
     the engine's); the engine answers when that path cannot be built.
     """
     fast = _fast_encoder()
