@@ -11,7 +11,8 @@ from assistant.config import AssistantConfig
 from assistant.questiontypes import asked_type, can_answer
 from assistant.quotable import quotable
 from assistant.retrieval import E5_SCALE, E5_SHIFT, Query, ScoredChunk
-from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
+from assistant.sentence_facts import sentence_language, sentence_sounds, sentence_tokens
+from index import PREFIX_CHARS, StoredIndex, phonetic_tokens
 
 # What the answerer knows of each sentence, in the order of AssistantConfig.sentence_weights
 # (and e5_sentence_weights: a Hindi question in an index with e5 has e5's cosine as "cosine").
@@ -83,13 +84,13 @@ def score_sentences(
             else np.zeros(rows.stop - rows.start)
         )
         e5_cosines = _e5_cosines(index, query, rows)
-        title = set(tokenize(document.title))
+        title = sentence_tokens(document.title)
         # A sentence often names its subject only in the title or the sentence before ("she said").
         previous = _sentence_before(index, hit.chunk_id)
         for k, ((start, end), cosine) in enumerate(zip(chunk.sentences, cosines, strict=True)):
             sentence = document.text[start:end]
-            tokens = _with_near_matches(query.tokens, set(tokenize(sentence)))
-            same = language_of(sentence) == query.language
+            tokens = _with_near_matches(query.tokens, sentence_tokens(sentence))
+            same = sentence_language(sentence) == query.language
             if (same or multilingual) and quotable(document.text, start, end):
                 type_fits = float(can_answer(sentence, kind, query.text))
                 if same:
@@ -105,7 +106,7 @@ def score_sentences(
                     chance = _chance(features, *_same_model(reader, config))
                     candidates.append(Candidate(chunk.source, start, end, features, chance, reader))
                 else:
-                    shared = len(sounds & set(phonetic_tokens(sentence))) / max(1, len(sounds))
+                    shared = len(sounds & sentence_sounds(sentence)) / max(1, len(sounds))
                     features = (float(e5_cosines[k]), shared, type_fits, hit.score)
                     across.append(Candidate(chunk.source, start, end, features, 0.0, "across"))
             previous = tokens
@@ -146,7 +147,7 @@ def _e5_cosines(index: StoredIndex, query: Query, rows: slice) -> np.ndarray:
     return np.asarray(E5_SCALE * cosines + E5_SHIFT)
 
 
-def _with_near_matches(question: list[str], tokens: set[str]) -> set[str]:
+def _with_near_matches(question: list[str], tokens: frozenset[str]) -> frozenset[str]:
     """The sentence's tokens, plus each question token that begins with the same letters as one.
 
     The stemmer leaves "leads" and "leader", "candidacy" and "candidate" apart; their first four
@@ -156,14 +157,14 @@ def _with_near_matches(question: list[str], tokens: set[str]) -> set[str]:
     return tokens | {t for t in question if len(t) >= PREFIX_CHARS and t[:PREFIX_CHARS] in heads}
 
 
-def _sentence_before(index: StoredIndex, chunk_id: int) -> set[str]:
+def _sentence_before(index: StoredIndex, chunk_id: int) -> frozenset[str]:
     """Tokens of the sentence before the chunk's first: the previous chunk's last, if any."""
     chunk, before = index.chunks[chunk_id], index.chunks[chunk_id - 1] if chunk_id else None
     # A document's chunks are stored together and in order; anything else has no sentence before.
     if before is None or before.source != chunk.source or before.end > chunk.start:
-        return set()
+        return frozenset()
     start, end = before.sentences[-1]
-    return set(tokenize(index.documents[chunk.source].text[start:end]))
+    return sentence_tokens(index.documents[chunk.source].text[start:end])
 
 
 def _chance(features: tuple[float, ...], weights: tuple[float, ...], bias: float) -> float:
@@ -178,7 +179,7 @@ def _term_weights(index: StoredIndex, query: Query) -> dict[str, float]:
     return {token: index.idf.get(token, unseen) for token in query.tokens}
 
 
-def _coverage(weights: dict[str, float], present: set[str]) -> float:
+def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:
     """Share of the question's IDF weight found among `present` tokens."""
     total = sum(weights.values())
     return sum(w for token, w in weights.items() if token in present) / total if total else 0.0

@@ -118,3 +118,14 @@ def test_warming_up_exports_the_fast_path_before_the_first_question(
     assistant.warm_up()
     assert fresh_fast_path.is_file()
     assert multilingual._load_fast_encoder.cache_info().currsize == 1
+
+
+def test_word_by_word_splits_equal_the_whole_texts_split(fast: e5_fast.FastE5) -> None:
+    # content_ids splits each word once and remembers it; no piece spans two words, so the
+    # result is the best split of the whole text, asked once or again.
+    tokenizer = fast.tokenizer
+    for text in [*TEXTS, *TRICKY, LONG, "", "   "]:
+        for is_query in (True, False):
+            whole = tokenizer.best_split(tokenizer.marked(text, is_query))
+            assert tokenizer.content_ids(text, is_query) == whole, (text, is_query)
+            assert tokenizer.content_ids(text, is_query) == whole, (text, is_query)

@@ -124,14 +124,14 @@ def test_questions_during_a_rebuild_keep_getting_answers(folders: tuple[Path, Pa
 def test_the_running_chat_cites_the_new_document_after_a_rebuild(
     folders: tuple[Path, Path],
 ) -> None:
-    from ui.chat_turns import ChatState, respond
+    from ui.chat_turns import ChatState, answer_now
 
     documents, storage = folders
     assistant = open_assistant(storage)
     (documents / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     rebuild(documents, storage)
 
-    *_, update = respond(assistant, BRIDGE_QUESTION, ChatState(), 5, "hybrid")
+    *_, update = answer_now(assistant, BRIDGE_QUESTION, ChatState(), 5, "hybrid")
     messages, sources = update.state.messages, update.sources or ""
 
     assert "teal" in messages[-1]["content"]

@@ -22,7 +22,7 @@ from assistant.config import MODES
 from assistant.conversation import Conversation
 from index import IndexConfig, IndexMissingError
 from ui.app import build_app
-from ui.chat_turns import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, respond
+from ui.chat_turns import PASTE_CHARS, PLACEHOLDER_AFTER, SEARCHING, ChatState, answer_now
 from ui.cli import main as cli_main
 from ui.rendering import NOTHING_CITED, context_after, context_before, sources_panel
 from ui.server import CONCURRENCY, launch, serve
@@ -55,12 +55,12 @@ def ask(
     assistant: Assistant, question: str, state: ChatState | None = None, top_k=5, mode="hybrid"
 ):
     """(messages, sources panel or None, question box or None) of every update."""
-    updates = list(respond(assistant, question, state or ChatState(), top_k, mode))
+    updates = answer_now(assistant, question, state or ChatState(), top_k, mode)
     return [(u.state.messages, u.sources, u.box) for u in updates]
 
 
 def answered(assistant: Assistant, question: str, state: ChatState | None = None) -> ChatState:
-    *_, last = respond(assistant, question, state or ChatState(), 5, "hybrid")
+    *_, last = answer_now(assistant, question, state or ChatState(), 5, "hybrid")
     return last.state
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import gradio as gr
 
@@ -45,10 +45,17 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
                 EMPTY_SOURCES, css_template=SOURCES_CSS, js_on_load=None, elem_id="sources"
             )
 
-    def ask(question: str, top_k: float, mode: str, current: ChatState) -> Iterator[tuple]:
-        for update in respond(assistant, question, current, top_k, mode):
+    async def ask(
+        question_text: Any, top_k_value: Any, mode_value: Any, current: ChatState
+    ) -> AsyncIterator[tuple]:
+        # The components' own checks and conversions, run here in the answer's thread: Gradio
+        # would run each in a thread hop of its own, nine per answer, and under load those hops
+        # (not the answering) held the interpreter lock most (README, "Load").
+        text = question.preprocess(question_text) or ""
+        chosen_k, chosen_mode = top_k.preprocess(top_k_value), mode.preprocess(mode_value)
+        async for update in respond(assistant, text, current, chosen_k, str(chosen_mode)):
             yield (
-                update.state.messages,
+                chatbot.postprocess(cast(list[Any], update.state.messages)).model_dump(),
                 gr.skip() if update.sources is None else update.sources,
                 gr.skip() if update.box is None else update.box,
                 update.state,
@@ -61,6 +68,8 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
         outputs=[chatbot, sources, question, state, saved],
         js=CAP_QUESTION_JS,
         api_name="ask",
+        preprocess=False,
+        postprocess=False,
     )
 
     def select(current: ChatState, event: gr.SelectData) -> str:
@@ -78,8 +87,8 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
         api_name="clear",
     )
 
-    def reload(kept: Any) -> tuple:
-        restored = restore(assistant, kept)
+    async def reload(kept: Any) -> tuple:
+        restored = await restore(assistant, kept)
         if not restored.messages:  # nothing kept: leave alone a question asked meanwhile
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         last = len(restored.turns) - 1

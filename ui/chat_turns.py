@@ -6,12 +6,11 @@ asked, so `Conversation` can take up follow-ups and a reload can ask them again.
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import os
-import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +26,12 @@ PASTE_CHARS = 100_000
 SHOWN_OF_LONG_QUESTION = 200
 # Questions kept in the browser and asked again after a reload (each takes milliseconds).
 RESTORED_QUESTIONS = 20
-# Answering is CPU-bound: more answers at once than cores only slow each other down.
-ANSWERING = threading.BoundedSemaphore(len(os.sched_getaffinity(0)))
+# Answering is CPU-bound: more answers at once than cores only slow each other down. The others
+# wait as coroutines, not as threads: waking blocked threads cost more than their answers.
+ANSWERING_AT_ONCE = len(os.sched_getaffinity(0))
+_ANSWERING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 # An extractive answer takes about 10 ms and is shown at once; one that is not ready after
 # this many seconds (queued behind others, or an LLM still thinking) shows a placeholder first.
 PLACEHOLDER_AFTER = 0.25
@@ -55,13 +58,15 @@ class ChatUpdate:
     box: str | None
 
 
-def respond(
+async def respond(
     assistant: Assistant, question: str, state: ChatState, top_k: float, mode: str
-) -> Iterator[ChatUpdate]:
+) -> AsyncIterator[ChatUpdate]:
     """The cited answer, at once when it is quick.
 
     A slow one shows the question and a placeholder first, then any text as a generator
-    writes it, then the verified answer in its place.
+    writes it, then the verified answer in its place. Answering runs in a worker thread, one
+    hop per step: each thread hop cost the server more interpreter time than the answer's
+    own search under load (README, "Load").
     """
     question = question or ""
     shown = question
@@ -70,20 +75,20 @@ def respond(
         shown = question[:SHOWN_OF_LONG_QUESTION] + f"… ({over}{len(question):,} characters)"
     asked = [*state.messages, _message("user", shown)] if question.strip() else state.messages
     conversation = Conversation(assistant, state.questions)
+    events = conversation.stream(question, int(top_k), mode)
+    loop = asyncio.get_running_loop()
     try:
         if len(question) >= PASTE_CHARS:
             raise QuestionError(
                 f"The question is over {PASTE_CHARS:,} characters long; keep it under "
                 f"{assistant.config.max_question_chars} characters"
             )
-        events = conversation.stream(question, int(top_k), mode)
-        first = _WORKERS.submit(_first_event, events)
-        try:
-            opening = first.result(timeout=PLACEHOLDER_AFTER)
-        except FutureTimeout:
+        first = asyncio.ensure_future(_first_event(events))
+        done, _ = await asyncio.wait({first}, timeout=PLACEHOLDER_AFTER)
+        if not done:
             placeholder = ChatState([*asked, _message("assistant", SEARCHING)], *_rest(state))
             yield ChatUpdate(placeholder, None, "")
-            opening = first.result()
+        event = await first
     except QuestionError as error:
         # An error is its own message; the box keeps what was typed, so nothing is lost.
         failed_turns = [*state.turns, EMPTY_SOURCES]
@@ -93,18 +98,31 @@ def respond(
         yield ChatUpdate(failed, None, None)
         return
     written = ""
-    for event in itertools.chain([opening], events):
-        if isinstance(event, str):  # an LLM's text while it writes; replaced by the verified answer
-            written += event
-            streaming = ChatState([*asked, _message("assistant", written)], *_rest(state))
-            yield ChatUpdate(streaming, None, "")
-        else:
-            yield _answered(state, asked, event, conversation.questions)
+    while isinstance(event, str):  # an LLM's text while it writes; replaced by the verified answer
+        written += event
+        streaming = ChatState([*asked, _message("assistant", written)], *_rest(state))
+        yield ChatUpdate(streaming, None, "")
+        event = await loop.run_in_executor(_WORKERS, next, events)
+    # The Reply is the stream's last event (Conversation.stream): no step to ask for its end.
+    yield _answered(state, asked, event, conversation.questions)
 
 
-def _first_event(events: Iterator[str | Reply]) -> str | Reply:
-    with ANSWERING:
-        return next(events)
+def answer_now(
+    assistant: Assistant, question: str, state: ChatState, top_k: float, mode: str
+) -> list[ChatUpdate]:
+    """Every update of `respond`, from code that has no event loop running (tests, scripts)."""
+
+    async def collect() -> list[ChatUpdate]:
+        return [update async for update in respond(assistant, question, state, top_k, mode)]
+
+    return asyncio.run(collect())
+
+
+async def _first_event(events: Iterator[str | Reply]) -> str | Reply:
+    loop = asyncio.get_running_loop()
+    # One semaphore per event loop: asyncio's are bound to the loop that first waits on them.
+    async with _ANSWERING.setdefault(loop, asyncio.Semaphore(ANSWERING_AT_ONCE)):
+        return await loop.run_in_executor(_WORKERS, next, events)
 
 
 def _answered(
@@ -118,16 +136,17 @@ def _answered(
     return ChatUpdate(answered, sources_panel(turns, turn), "")
 
 
-def restore(assistant: Assistant, saved: Any) -> ChatState:
+async def restore(assistant: Assistant, saved: Any) -> ChatState:
     """Ask again the questions a browser kept; anything but a list of strings is ignored."""
     state = ChatState()
     if not isinstance(saved, list):
         return state
+    config = assistant.config
     for question in [q for q in saved if isinstance(q, str)][-RESTORED_QUESTIONS:]:
-        *_, update = respond(
-            assistant, question[:PASTE_CHARS], state, assistant.config.top_k, assistant.config.mode
-        )
-        state = update.state
+        async for update in respond(
+            assistant, question[:PASTE_CHARS], state, config.top_k, config.mode
+        ):
+            state = update.state
     return state
 
 

