@@ -1,6 +1,7 @@
 """Fit the answerer's sentence model and refusal threshold on the tuning questions, and say why.
 
     .venv/bin/python benchmarks/quality/refusal_threshold.py [--questions FILE...] [--storage DIR]
+        [--tuning-only] [--keep-e5 | --no-fit]
 
 Every sentence the answerer considers for a tuning question becomes one example: its features
 (assistant/answering.py FEATURES) and whether it holds a gold answer string. A logistic
@@ -165,15 +166,23 @@ def main() -> None:
         ],
     )
     parser.add_argument("--storage", default=STORAGE)
+    parser.add_argument(
+        "--tuning-only", action="store_true", help="skip the held-out sets (for iterations)"
+    )
     parser.add_argument("--refit-same", action="store_true", help="fit the same-language model too")
+    parser.add_argument(
+        "--keep-e5",
+        action="store_true",
+        help="keep the Hindi (e5) model and its threshold; fit and pick only the cross-lingual one",
+    )
+    parser.add_argument(
+        "--no-fit", action="store_true", help="report the models and thresholds of the config as is"
+    )
     args = parser.parse_args()
     tuning = read(args.questions or sorted(QUESTIONS.glob("documents-*tuning*.jsonl")))
     index_config = IndexConfig(documents_dir=REPO / "documents", storage_dir=Path(args.storage))
     build_index(index_config)
     assistant = Assistant.open(AssistantConfig(index=index_config))
-    # Features do not depend on the cross-lingual weights; zeros fit a changed feature list too.
-    zeros = (0.0,) * len(CROSSLINGUAL_FEATURES)
-    assistant.config = replace(assistant.config, crosslingual_weights=zeros)
     # A folder with Hindi text has e5 vectors: Hindi questions have their own same-language
     # model (with e5's cosine), and sentences in the other language are candidates too, with a
     # third. The English model keeps the weights fitted before (--refit-same fits it again), so
@@ -181,6 +190,14 @@ def main() -> None:
     # (same_best): it is fitted last.
     multilingual = uses_multilingual(assistant.index)
     models = ["same"] * (args.refit_same or not multilingual) + ["e5", "across"] * multilingual
+    if args.keep_e5:
+        models.remove("e5")
+    if args.no_fit:
+        models = []
+    if "across" in models:
+        # Features do not depend on the cross-lingual weights; zeros fit a changed feature list.
+        zeros = (0.0,) * len(CROSSLINGUAL_FEATURES)
+        assistant.config = replace(assistant.config, crosslingual_weights=zeros)
     names = {"same": "sentence", "e5": "e5_sentence", "across": "crosslingual"}
     fitted: dict[str, object] = {}
     for model in models:
@@ -193,12 +210,14 @@ def main() -> None:
     print(f"{len(tuning)} tuning questions")
     current = {m: getattr(assistant.config, name) for m, name in THRESHOLDS.items()}
     fixed = {m: t for m, t in current.items() if m not in models}
-    thresholds = pick_thresholds(assistant, outcomes(assistant, tuning), fixed, models)
+    rows = outcomes(assistant, tuning)
+    thresholds = pick_thresholds(assistant, rows, fixed, models) if models else current
     chosen = {THRESHOLDS[m]: t for m, t in thresholds.items() if m in models}
     assistant.config = replace(assistant.config, **chosen)  # type: ignore[arg-type]
     for name, value in {**fitted, **chosen}.items():
         print(f"{name} = {value}")
-    held_out = [(f"held-out {path.name}", read([path])) for path in args.held_out]
+    held_out_paths = [] if args.tuning_only else args.held_out
+    held_out = [(f"held-out {path.name}", read([path])) for path in held_out_paths]
     for name, questions in [("tuning", tuning), *held_out]:
         # The tuning questions by kind too: a kind that improves should not hide one that fails.
         parts = _by_language(questions) + (_by_kind(questions) if name == "tuning" else [])
