@@ -40,3 +40,15 @@ def similarity(
         held = embed_multilingual_query(" ".join(sentence.text for sentence in evidence))
         return Similarity(float(np.dot(claim, held)), True)
     return Similarity(NOT_JUDGED, False)
+
+
+def closest(
+    statement: str, evidence: Sequence[EvidenceSentence], count: int
+) -> list[EvidenceSentence]:
+    """The `count` sentences that multilingual-e5 finds closest to the statement, best first."""
+    if not evidence or count <= 0:
+        return []
+    claim = embed_multilingual_query(statement)
+    cosines = [float(np.dot(claim, embed_multilingual_query(s.text))) for s in evidence]
+    order = sorted(range(len(evidence)), key=lambda i: -cosines[i])
+    return [evidence[i] for i in order[:count]]

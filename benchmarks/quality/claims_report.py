@@ -50,7 +50,7 @@ def main() -> None:
     if args.fit_failures:
         claims = [claim for claim in claims if claim["split"] == "fit"]
     # Measures per candidate set, with thresholds at zero; a threshold then decides each claim.
-    open_config = replace(config, verifier=VerifierConfig(0.0, 0.0, -1.0, -1.0))
+    open_config = replace(config, verifier=VerifierConfig(0.0, 0.0, -1.0, -1.0, 2.0))
     measured = [[v for _, v in judged_sets(index, c["claim"], open_config)] for c in claims]
     fit = [i for i, c in enumerate(claims) if c["split"] == "fit"]
     held = [i for i, c in enumerate(claims) if c["split"] == "held-out"]
@@ -92,7 +92,7 @@ def print_fit_failures(
         if decide(claims, measured, i, thresholds) == claim["supported"]:
             continue
         print(f"\n[{claim['kind']} {claim['language']}] {claim['claim']}")
-        for verdict in measured[i][:6]:
+        for verdict in measured[i]:
             print(
                 f"  cov={verdict.coverage:.2f} sim={verdict.similarity:.2f}"
                 f"{'(e5)' if verdict.multilingual else ''} "
@@ -104,6 +104,9 @@ def decide(claims: list[dict], measured: list, i: int, thresholds: VerifierConfi
     """The checker's decision under `thresholds`: some set passes every check (checks.py)."""
     for verdict in measured[i]:
         needed = thresholds.coverage if verdict.same_language else thresholds.cross_coverage
+        rescued = not verdict.same_language and verdict.multilingual
+        if rescued and verdict.similarity >= thresholds.cross_rescue:
+            needed = 0.0
         bar = thresholds.multilingual_similarity if verdict.multilingual else thresholds.similarity
         passes = verdict.coverage >= needed and verdict.similarity >= bar
         passes = passes and verdict.coverage > 0.0  # checks.py: no shared word is no support
@@ -130,13 +133,15 @@ def rates(claims: list[dict], measured: list, ids: list[int], thresholds: Verifi
 def fit_thresholds(claims: list[dict], measured: list, fit: list[int]) -> VerifierConfig:
     """The leximin grid point (module docstring), every point decided at once with numpy."""
     table = _VerdictTable(claims, measured, fit)
-    # e5's cosines crowd into 0.7-0.9; -1 leaves its pairs to the lexical checks alone.
-    e5_grid = [-1.0] + [x / 80 for x in range(48, 77)]
+    # e5's cosines crowd into 0.7-0.9; -1 leaves its pairs to the lexical checks alone, and a
+    # rescue of 2.0 never lets e5 stand in for coverage. Each list runs from loose to strict.
+    e5_grid = [-1.0] + [x / 40 for x in range(24, 39)]
+    rescue_grid = [0.86, 0.88, 0.9, 0.92, 0.94, 2.0]
     best, best_score = VerifierConfig(), (-2.0,) * len(BARS)
-    for coverage, cross in itertools.product(
-        [x / 20 for x in range(20)], [x / 20 for x in range(12)]
+    for coverage, cross, rescue in itertools.product(
+        [x / 20 for x in range(20)], [x / 20 for x in range(12)], rescue_grid
     ):
-        lexical = table.lexical_pass(coverage, cross)
+        lexical = table.lexical_pass(coverage, cross, rescue)
         for similarity, multilingual in itertools.product([x / 20 for x in range(-4, 17)], e5_grid):
             shares = table.shares(lexical & table.similar(similarity, multilingual))
             margins = [shares[kind] - bar for kind, bar in BARS.items()]
@@ -146,7 +151,7 @@ def fit_thresholds(claims: list[dict], measured: list, fit: list[int]) -> Verifi
             # Full ties go to the stricter thresholds: the claims are all on the articles'
             # subjects, while a generator also writes sentences about nothing in the evidence.
             if score >= best_score:
-                best = VerifierConfig(coverage, cross, similarity, multilingual)
+                best = VerifierConfig(coverage, cross, similarity, multilingual, rescue)
                 best_score = score
     return best
 
@@ -165,8 +170,9 @@ class _VerdictTable:
         self.kinds = {kind: np.array([claims[i]["kind"] == kind for i in ids]) for kind in BARS}
         self.claims = len(ids)
 
-    def lexical_pass(self, coverage: float, cross: float) -> np.ndarray:
-        return self.open & (self.coverage >= np.where(self.same, coverage, cross))
+    def lexical_pass(self, coverage: float, cross: float, rescue: float) -> np.ndarray:
+        read_across = ~self.same & self.by_e5 & (self.similarity >= rescue)
+        return self.open & ((self.coverage >= np.where(self.same, coverage, cross)) | read_across)
 
     def similar(self, similarity: float, multilingual: float) -> np.ndarray:
         return self.similarity >= np.where(self.by_e5, multilingual, similarity)
