@@ -224,6 +224,10 @@ def test_context_names_need_an_unseen_word_where_names_stand() -> None:
     assert context_names("उन्होंने कहा कि नेताओं ने बैठक की।", lexicon) == []
     assert context_names("मायावती प्रमुख ने बैठक की।", lexicon) == []
     assert context_names("मायावती ने पटना में बैठक की।", lexicon) == []
+    # Whom the agent told: a recipient right after "X ने"; not a weekday, nor the verb's noun.
+    assert context_names("मायावती ने रॉयटर्स को बताया।", lexicon) == ["रॉयटर्स"]
+    assert context_names("मायावती ने सोमवार को बैठक की।", lexicon) == []
+    assert context_names("मायावती ने आरोप लगाया कि बैठक हुई।", lexicon) == []
 
 
 def test_hindi_statements_get_a_multilingual_cosine(assistant: Assistant, checker: Checker) -> None:

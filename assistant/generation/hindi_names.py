@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 
+from assistant.generation.facts import facts
 from index import PREFIX_CHARS, phonetic_tokens
 
 _HINDI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
 # Where a clause starts: the sentence's start, a comma or colon, "that" and "and".
-_CLAUSE_OPENERS = frozenset({"कि", "और", "तथा", "एवं"})
+_CONJUNCTIONS = frozenset({"और", "तथा", "एवं"})
+_CLAUSE_OPENERS = _CONJUNCTIONS | {"कि"}
 _CLAUSE_MARKS = re.compile(r"[,;:।.!?]")
-_AGENT = "ने"  # the ergative marker: what stands before it is who acted
+_AGENT = "ने"
+_RECIPIENT_MARKS = frozenset({"को", "से"})  # the ergative marker: what stands before it is who acted
 # Names take no plural: "ताकतों", "नेताओं", "बैठकें" are common nouns.
 _PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
 # Pronouns open clauses as names do, and a claim may use one its evidence does not.
@@ -41,28 +44,31 @@ def context_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
     known_names: set[str] = set()  # words of the sentence that sound like the documents' names
     found: list[str] = []
     run: list[str] = []
-    at_clause_start = True
+    at_clause_start, after_agent = True, False
     for word, gap in _words_with_gaps(sentence):
         if gap.strip():  # punctuation, Latin or digits between: the run ends there
-            found += _names_in_run(run, "", known_names)
+            found += _names_in_run(run, "", known_names, after_agent)
             if _CLAUSE_MARKS.search(gap) or re.search(r"\w", gap):
                 at_clause_start = bool(_CLAUSE_MARKS.search(gap))
             run = []
-        if word in _CLAUSE_OPENERS:
-            found += _names_in_run(run, word, known_names)
-            run, at_clause_start = [], True
+        if word in _CLAUSE_OPENERS or word == _AGENT:
+            found += _names_in_run(run, word, known_names, after_agent)
+            # After "X ने" comes whom X told or met: "ने रॉयटर्स को बताया".
+            run, at_clause_start, after_agent = [], True, word == _AGENT
         elif at_clause_start and _named(word, lexicon):
             known_names.add(word)
             run.append(word)
         elif at_clause_start and _unseen(word, lexicon):
             run.append(word)
         else:
-            found += _names_in_run(run, word, known_names)
-            run, at_clause_start = [], False
-    return found + _names_in_run(run, "", known_names)
+            found += _names_in_run(run, word, known_names, after_agent)
+            run, at_clause_start, after_agent = [], False, False
+    return found + _names_in_run(run, "", known_names, after_agent)
 
 
-def _names_in_run(run: list[str], following: str, known_names: set[str]) -> list[str]:
+def _names_in_run(
+    run: list[str], following: str, known_names: set[str], after_agent: bool
+) -> list[str]:
     named = [place for place, word in enumerate(run) if word in known_names]
     if named:
         # A first name opening the clause before a known name ("शिवपाल यादव"), not a title or
@@ -70,11 +76,15 @@ def _names_in_run(run: list[str], following: str, known_names: set[str]) -> list
         return run[: named[0]]
     if following == _AGENT:  # "नीतीश कुमार ने": who acted
         return run
+    if after_agent and following in _RECIPIENT_MARKS:  # "ने रॉयटर्स को बताया"
+        return run
     # Two unseen words joined to another subject ("शिवपाल यादव और ..."): a full name.
-    return run if len(run) == 2 and following in _CLAUSE_OPENERS else []
+    return run if len(run) == 2 and following in _CONJUNCTIONS else []
 
 
 def _unseen(word: str, lexicon: frozenset[str]) -> bool:
+    if facts(word):  # a month, a weekday or a count ("सोमवार को") is checked as a fact
+        return False
     if word in _PRONOUNS or word.endswith(_PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
         return False
     if _UNSEEN + word[:PREFIX_CHARS] in lexicon:
