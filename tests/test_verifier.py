@@ -65,6 +65,10 @@ def checker(assistant: Assistant) -> Checker:
         ("Mayawati did not rule out an alliance with the NDA.", ALLIANCE, False, "negat"),
         ("The SP won 23 parliamentary seats in 2009.", SEATS, True, ""),
         ("The SP won 35 parliamentary seats in 2009.", SEATS, False, "number"),
+        # Every fact is in the evidence, but its 5 goes with 2019 there, not with 2009.
+        ("The SP won 5 parliamentary seats in 2009.", SEATS, False, "else"),
+        ("The SP won 5 parliamentary seats in 2019.", SEATS, True, ""),
+        ("In 2009, the SP won 23 parliamentary seats.", SEATS, True, ""),
         ("The BSP's ties with the Samajwadi Party are for a selfish motive.", TIES, False, "negat"),
         ("Mayawati said she would activate her party cadres.", ACTIVATE, False, "negation"),
         # A number the evidence gives, but of something else, even in the same sentence.
