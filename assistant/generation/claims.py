@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 from assistant.answers import Citation
 from assistant.config import AssistantConfig
 from assistant.generation.checks import Checker, Verdict, checker_for
 from assistant.generation.evidence import EvidenceSentence, gather_evidence
-from assistant.generation.similarity import closest
 from assistant.retrieval import prepare_query, retrieve, uses_multilingual
 from index import StoredIndex, language_of
 
@@ -72,16 +73,31 @@ def judged_sets(
 def _other_language(
     index: StoredIndex, claim: str, config: AssistantConfig, ranked: list[EvidenceSentence]
 ) -> list[EvidenceSentence]:
-    """The sentences in another language than the claim's that e5 finds closest to it."""
+    """The sentences in another language than the claim's closest to it by their e5 vectors."""
     query = prepare_query(claim, config.index.model_path, multilingual=True)
     hits = retrieve(index, query, CLAIM_TOP_K, config.mode, OTHER_LANGUAGE_CHUNKS)
+    if query.multilingual is None or index.multilingual_sentences is None:
+        return []
+    rows = {
+        (index.chunks[hit.chunk_id].source, start): int(index.first_sentence[hit.chunk_id]) + place
+        for hit in hits
+        for place, (start, _) in enumerate(index.chunks[hit.chunk_id].sentences)
+    }
     tried = {(sentence.source, sentence.start) for sentence in ranked}
     others = [
         sentence
         for sentence in gather_evidence(index, hits, 2 * CLAIM_EVIDENCE)
-        if sentence.language != query.language and (sentence.source, sentence.start) not in tried
+        if sentence.language != query.language
+        and (sentence.source, sentence.start) not in tried
+        and (sentence.source, sentence.start) in rows
     ]
-    return closest(claim, others, OTHER_LANGUAGE_CANDIDATES)
+    if not others:
+        return []
+    # The index's own sentence vectors, read as retrieval reads them: no sentence is embedded.
+    vectors = index.multilingual_sentences[[rows[(s.source, s.start)] for s in others]]
+    cosines = vectors.astype(np.float32) @ query.multilingual
+    order = np.argsort(-cosines, kind="stable")[:OTHER_LANGUAGE_CANDIDATES]
+    return [others[i] for i in order]
 
 
 def cite(group: list[EvidenceSentence]) -> tuple[Citation, ...]:

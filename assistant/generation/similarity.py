@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,19 +37,15 @@ def similarity(
         return Similarity(float(np.dot(vectors[0], vectors[1])), False)
     if multilingual and evidence:
         # Both sides as `query:`: e5's prefix for symmetric comparisons of two short texts.
-        claim = embed_multilingual_query(statement)
-        held = embed_multilingual_query(" ".join(sentence.text for sentence in evidence))
+        claim = _e5_vector(statement)
+        held = _e5_vector(" ".join(sentence.text for sentence in evidence))
         return Similarity(float(np.dot(claim, held)), True)
     return Similarity(NOT_JUDGED, False)
 
 
-def closest(
-    statement: str, evidence: Sequence[EvidenceSentence], count: int
-) -> list[EvidenceSentence]:
-    """The `count` sentences that multilingual-e5 finds closest to the statement, best first."""
-    if not evidence or count <= 0:
-        return []
-    claim = embed_multilingual_query(statement)
-    cosines = [float(np.dot(claim, embed_multilingual_query(s.text))) for s in evidence]
-    order = sorted(range(len(evidence)), key=lambda i: -cosines[i])
-    return [evidence[i] for i in order[:count]]
+@lru_cache(maxsize=256)
+def _e5_vector(text: str) -> np.ndarray:
+    # One statement is checked against several evidence sets (claims.py): embed it once.
+    vector = embed_multilingual_query(text)
+    vector.setflags(write=False)
+    return vector
