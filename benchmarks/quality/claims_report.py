@@ -3,16 +3,18 @@
     .venv/bin/python benchmarks/quality/claims_report.py [--storage DIR] [--out FILE]
     .venv/bin/python benchmarks/quality/claims_report.py --fit-failures   # develop on these
 
-`--fit-failures` prints the fit split's figures and every fit claim the fitted checker gets wrong
-(its closest evidence and the reason), and neither computes nor prints anything held-out: change
-the verifier against those, then run the full report once.
+`--fit-failures` prints the fit split's figures (all, then per language) and every fit claim the
+fitted checker gets wrong (each candidate evidence set's measures and reason), and neither computes
+nor prints anything held-out: change the verifier against those, then run the full report once.
 
 Each claim is checked as `assistant check` checks it: candidate evidence sets from retrieval,
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
-threshold; the coverage and similarity thresholds are chosen on `split == "fit"` alone: the grid
-point that clears the issue's bars (85% of supported claims accepted, 95% of number/date and 90% of
-name claims rejected) by the widest margin, the smallest of the three margins counting, then the
-next smallest (leximin); among points tied on all three, the strictest. Held-out is only reported.
+threshold; the coverage and similarity thresholds (MiniLM's cosine for English, e5's for Hindi and
+cross-script pairs, and the e5 cosine that stands in for coverage across scripts) are chosen on
+`split == "fit"` alone: the grid point that clears the issue's bars (85% of supported claims
+accepted, 95% of number/date and 90% of name claims rejected) by the widest margin, the smallest of
+the three margins counting, then the next smallest (leximin); among points tied on all three, the
+strictest. Held-out is only reported.
 """
 
 from __future__ import annotations
