@@ -222,7 +222,12 @@ def test_hindi_statements_with_names_the_documents_never_write(
 def test_context_names_need_an_unseen_word_where_names_stand() -> None:
     lexicon = name_lexicon(["Mayawati met Akhilesh Yadav in Lucknow.", "मायावती ने बैठक की।"])
     assert context_names("नीतीश कुमार ने बैठक की।", lexicon) == ["नीतीश", "कुमार"]
-    assert context_names("मायावती ने कहा कि शिवपाल अखिलेश से मिले।", lexicon) == ["शिवपाल"]
+    assert context_names("मायावती ने कहा कि शिवपाल यादव और अखिलेश मिले।", lexicon) == [
+        "शिवपाल",
+        "यादव",
+    ]
+    # Next to a known name: titles as often as first names, so nothing is taken.
+    assert context_names("मायावती ने वरिष्ठ नेता अखिलेश को निकाला।", lexicon) == []
     # Seen words, pronouns, plural nouns, a title after a name, and objects are not names.
     assert context_names("मायावती ने बैठक की।", lexicon) == []
     assert context_names("उन्होंने कहा कि नेताओं ने बैठक की।", lexicon) == []

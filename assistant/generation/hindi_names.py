@@ -2,9 +2,11 @@
 
 Devanagari has no capitals, and a Hindi spelling of a name that the documents never use cannot be
 matched to their English names. What marks it is position: a name opens its clause as the agent
-("नीतीश कुमार ने"), or as a first name before another name ("शिवपाल यादव और"). A word counts
-only if no document has it (as written or by its first letters), its sound is no name of theirs,
-and it does not end like a plural noun: common words of the articles' subjects are in the documents.
+("नीतीश कुमार ने"), as two words joined to another subject ("शिवपाल यादव और ..."), or as whom the
+agent told or met ("ने रॉयटर्स को बताया"). A word counts only if no document has it (as written or
+by its first letters), its sound is no name of theirs, it is no fact (month, weekday, count) or
+pronoun, and it does not end like a plural noun: common words of the articles' subjects are in the
+documents. Next to a known name nothing is taken: titles stand there as often as first names.
 """
 
 from __future__ import annotations
@@ -71,9 +73,9 @@ def _names_in_run(
 ) -> list[str]:
     named = [place for place, word in enumerate(run) if word in known_names]
     if named:
-        # A first name opening the clause before a known name ("शिवपाल यादव"), not a title or
-        # a noun after one ("बसपा प्रमुख मायावती ने", "इंडिया गठबंधन").
-        return run[: named[0]]
+        # Next to a known name stand titles ("वरिष्ठ नेता इमरान मसूद", "बसपा प्रमुख") and nouns
+        # ("इंडिया गठबंधन") as often as first names: nothing tells them apart.
+        return []
     if following == _AGENT:  # "नीतीश कुमार ने": who acted
         return run
     if after_agent and following in _RECIPIENT_MARKS:  # "ने रॉयटर्स को बताया"
