@@ -11,7 +11,7 @@ from assistant.answers import Citation
 from assistant.config import AssistantConfig
 from assistant.generation.checks import Checker, Verdict, checker_for
 from assistant.generation.evidence import EvidenceSentence, gather_evidence
-from assistant.retrieval import prepare_query, retrieve, uses_multilingual
+from assistant.retrieval import Query, prepare_query, retrieve, uses_multilingual
 from index import StoredIndex, language_of
 
 CANDIDATES = 4  # evidence sentences tried alone and together: more only adds chances to err
@@ -66,15 +66,16 @@ def judged_sets(
     ranked = _most_relevant(checker, claim, gather_evidence(index, hits, CLAIM_EVIDENCE))
     groups = _sets(ranked)
     if multilingual:
-        groups += [[sentence] for sentence in _other_language(index, claim, config, ranked)]
+        if query.multilingual is None:  # an English claim: its e5 vector, for the other language
+            query = prepare_query(claim, config.index.model_path, multilingual=True)
+        groups += [[sentence] for sentence in _other_language(index, query, config, ranked)]
     return [(group, checker.check(claim, group)) for group in groups]
 
 
 def _other_language(
-    index: StoredIndex, claim: str, config: AssistantConfig, ranked: list[EvidenceSentence]
+    index: StoredIndex, query: Query, config: AssistantConfig, ranked: list[EvidenceSentence]
 ) -> list[EvidenceSentence]:
     """The sentences in another language than the claim's closest to it by their e5 vectors."""
-    query = prepare_query(claim, config.index.model_path, multilingual=True)
     hits = retrieve(index, query, CLAIM_TOP_K, config.mode, OTHER_LANGUAGE_CHUNKS)
     if query.multilingual is None or index.multilingual_sentences is None:
         return []
