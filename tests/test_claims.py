@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from assistant import Assistant
+from assistant.generation.claims import check_claim
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,3 +64,16 @@ def test_a_bad_llm_spec_is_one_line_and_exit_code_1(storage_dir: Path) -> None:
         "error: Unknown LLM 'gpt': use none, openai:MODEL@BASE_URL, ollama:MODEL[@URL], "
         "gguf:PATH or gguf:gemma-3-270m"
     ]
+
+
+def test_an_english_claim_about_the_hindi_article_is_checked_against_hindi_quotes(
+    assistant: Assistant,
+) -> None:
+    said = "On June 30, Mayawati held an important meeting with the national and state committees."
+    result = check_claim(assistant.index, said, assistant.config)
+    assert result.supported, result
+    assert [citation.language for citation in result.citations] == ["hi"]
+    quote = result.citations[0]
+    assert assistant.document_text(quote.source)[quote.start : quote.end] == quote.quote
+    moved = check_claim(assistant.index, said.replace("30", "20"), assistant.config)
+    assert not moved.supported and "20" in moved.reason

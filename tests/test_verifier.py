@@ -9,6 +9,8 @@ from assistant.generation.attachment import negation_about
 from assistant.generation.checks import Checker, checker_for
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import facts, negated
+from assistant.generation.hindi_names import context_names
+from assistant.generation.names import name_lexicon
 from assistant.generation.verifying import split_reply, verify_reply
 
 ALLIANCE = "Bahujan Samaj Party (BSP) chief Mayawati on August 30 ruled out any possibility"
@@ -63,6 +65,10 @@ def checker(assistant: Assistant) -> Checker:
         ("Mayawati did not rule out an alliance with the NDA.", ALLIANCE, False, "negat"),
         ("The SP won 23 parliamentary seats in 2009.", SEATS, True, ""),
         ("The SP won 35 parliamentary seats in 2009.", SEATS, False, "number"),
+        # Every fact is in the evidence, but its 5 goes with 2019 there, not with 2009.
+        ("The SP won 5 parliamentary seats in 2009.", SEATS, False, "else"),
+        ("The SP won 5 parliamentary seats in 2019.", SEATS, True, ""),
+        ("In 2009, the SP won 23 parliamentary seats.", SEATS, True, ""),
         ("The BSP's ties with the Samajwadi Party are for a selfish motive.", TIES, False, "negat"),
         ("Mayawati said she would activate her party cadres.", ACTIVATE, False, "negation"),
         # A number the evidence gives, but of something else, even in the same sentence.
@@ -175,3 +181,68 @@ def test_a_negator_counts_only_where_it_bears_on_the_statement() -> None:
     # Hindi puts नहीं after the object: the words before it count too.
     assert negation_about("पार्टी ने सूची रद्द की।", "पार्टी ने उम्मीदवारों की सूची रद्द नहीं की।")
     assert not negation_about("पार्टी ने सूची रद्द की।", "मायावती ने कहा कि वह नहीं जाएंगी।")
+
+
+@pytest.mark.parametrize(
+    ("statement", "evidence", "supported", "reason"),
+    [
+        # Hindi names the documents never write, told by where they stand.
+        ("नीतीश कुमार ने 30 अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।", ALLIANCE, False, "name"),
+        (
+            "शिवपाल यादव और मायावती ने 30 अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।",
+            ALLIANCE,
+            False,
+            "शिवपाल",
+        ),
+        ("ममता बनर्जी ने कहा कि सपा ने 2009 में 23 संसदीय सीटें जीती थीं।", SEATS, False, "name"),
+        # A title before a known name, or alone as the agent, is not a name.
+        ("बसपा प्रमुख मायावती ने 30 अगस्त को एनडीए और इंडिया से गठबंधन से इनकार किया।", ALLIANCE, True, ""),
+        (
+            "बसपा प्रमुख ने 30 अगस्त को एनडीए और इंडिया से गठबंधन की संभावना से इनकार किया।",
+            ALLIANCE,
+            True,
+            "",
+        ),
+        ("सपा ने 2009 में 23 संसदीय सीटें जीती थीं।", SEATS, True, ""),
+    ],
+)
+def test_hindi_statements_with_names_the_documents_never_write(
+    assistant: Assistant,
+    checker: Checker,
+    statement: str,
+    evidence: str,
+    supported: bool,
+    reason: str,
+) -> None:
+    verdict = checker.check(statement, evidence_of(assistant, evidence))
+    assert verdict.supported is supported, verdict
+    assert reason in verdict.reason
+
+
+def test_context_names_need_an_unseen_word_where_names_stand() -> None:
+    lexicon = name_lexicon(["Mayawati met Akhilesh Yadav in Lucknow.", "मायावती ने बैठक की।"])
+    assert context_names("नीतीश कुमार ने बैठक की।", lexicon) == ["नीतीश", "कुमार"]
+    assert context_names("मायावती ने कहा कि शिवपाल यादव और अखिलेश मिले।", lexicon) == [
+        "शिवपाल",
+        "यादव",
+    ]
+    # Next to a known name: titles as often as first names, so nothing is taken.
+    assert context_names("मायावती ने वरिष्ठ नेता अखिलेश को निकाला।", lexicon) == []
+    # Seen words, pronouns, plural nouns, a title after a name, and objects are not names.
+    assert context_names("मायावती ने बैठक की।", lexicon) == []
+    assert context_names("उन्होंने कहा कि नेताओं ने बैठक की।", lexicon) == []
+    assert context_names("मायावती प्रमुख ने बैठक की।", lexicon) == []
+    assert context_names("मायावती ने पटना में बैठक की।", lexicon) == []
+    # Whom the agent told: a recipient right after "X ने"; not a weekday, nor the verb's noun.
+    assert context_names("मायावती ने रॉयटर्स को बताया।", lexicon) == ["रॉयटर्स"]
+    assert context_names("मायावती ने सोमवार को बैठक की।", lexicon) == []
+    assert context_names("मायावती ने आरोप लगाया कि बैठक हुई।", lexicon) == []
+
+
+def test_hindi_statements_get_a_multilingual_cosine(assistant: Assistant, checker: Checker) -> None:
+    evidence = evidence_of(assistant, ALLIANCE)
+    said = checker.check("मायावती ने 30 अगस्त को एनडीए से गठबंधन से इनकार किया।", evidence)
+    other = checker.check("मायावती ने 30 अगस्त को लखनऊ में बारिश देखी।", evidence)
+    english = checker.check("Mayawati ruled out an alliance with the NDA on August 30.", evidence)
+    assert said.multilingual and other.multilingual and not english.multilingual
+    assert 0.0 < other.similarity < said.similarity < 1.0

@@ -7,13 +7,16 @@ words around the same fact in some evidence sentence of the statement's language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import fact_spans, negators
 from index import PREFIX_CHARS, language_of, tokenize
 
+_CLAUSE_BREAK = re.compile(r"[,;:।()]|\s(?:and|but|while|और|लेकिन)\s")
 WINDOW = 2  # content words on each side of a fact: its noun or verb; wider windows reach across
+PAIR_REACH = 3  # content words between two facts that are said together ("5 seats in 2009")
 NEGATION_REACH = 5  # content words after "not": "not okay with the grand old party's claims"
 
 
@@ -36,7 +39,39 @@ def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list
             continue
         if not any(not place or _meet(around, place) for _, place in places):
             detached.append(fact)
-    return detached
+    return detached + [fact for fact in _unpaired(statement, evidence) if fact not in detached]
+
+
+def _unpaired(statement: str, evidence: Sequence[EvidenceSentence]) -> list[str]:
+    """Facts that the evidence pairs with another fact than the statement does.
+
+    "The SP won 5 seats in 2009" against "won 23 seats in 2009, 5 in 2019": every fact is in the
+    evidence and near the same words, but its 5 goes with 2019. Only the fact that follows in the
+    same clause counts, and only where the evidence gives one (same language).
+    """
+    language = language_of(statement)
+    claimed = _following(statement)
+    given: dict[str, set[str]] = {}
+    for sentence in evidence:
+        if sentence.language == language:
+            for fact, following in _following(sentence.text).items():
+                given.setdefault(fact, set()).update(following)
+    return [
+        fact
+        for fact, following in claimed.items()
+        if given.get(fact) and not (following & given[fact])
+    ]
+
+
+def _following(text: str) -> dict[str, set[str]]:
+    """Each fact of `text` with the facts that follow it in the same clause, a few words on."""
+    spans = fact_spans(text)
+    pairs: dict[str, set[str]] = {}
+    for (fact, _, end), (after, start, _) in zip(spans, spans[1:], strict=False):
+        between = text[end:start]
+        if not _CLAUSE_BREAK.search(between) and len(_content(between)) <= PAIR_REACH:
+            pairs.setdefault(fact, set()).add(after)
+    return pairs
 
 
 def negation_about(statement: str, clause: str) -> bool:

@@ -1,9 +1,9 @@
 """The verifier: whether a statement is supported by the evidence sentences it cites.
 
 Lexical checks plus the bundled embedding model, no NLI model: every number, date and name must
-be in the evidence, negation must agree, the content words must be covered, and (English) the
-sentence must be close enough to the evidence in embedding space. Thresholds are fitted by
-benchmarks/quality/claims_report.py on the fit split of the claims set.
+be in the evidence, negation must agree, the content words must be covered, and the sentence
+must be close enough to the evidence in embedding space (MiniLM for English, e5 for the rest).
+Thresholds are fitted by benchmarks/quality/claims_report.py on the fit split of the claims set.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.config import AssistantConfig, VerifierConfig
 from assistant.generation.attachment import detached_facts, negation_about
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts, negated
 from assistant.generation.names import missing_names, name_lexicon, names
-from index import PREFIX_CHARS, StoredIndex, embed, language_of, phonetic_tokens, tokenize
+from assistant.generation.similarity import similarity
+from assistant.retrieval import uses_multilingual
+from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,10 @@ class Verdict:
     supported: bool
     reason: str  # "" when supported
     coverage: float
-    similarity: float  # cosine with the evidence; 1.0 where the model cannot judge (Hindi)
+    similarity: float  # cosine with the evidence; 1.0 where no model can judge (similarity.py)
     hard_failure: bool  # a number, date, name or negation failed: no threshold can rescue it
     same_language: bool  # some evidence is in the statement's language (else: cross-script)
+    multilingual: bool = False  # the cosine is multilingual-e5's (Hindi or cross-script)
 
 
 @dataclass(frozen=True)
@@ -42,30 +43,36 @@ class Checker:
     lexicon: frozenset[str]
     model_path: str
     thresholds: VerifierConfig
+    multilingual: bool = False  # the index holds e5 vectors, so e5 can read Hindi statements
 
     def check(self, statement: str, evidence: Sequence[EvidenceSentence]) -> Verdict:
         """Check one statement against the union of `evidence` (the sentences it cites)."""
         text = " ".join(sentence.text for sentence in evidence)
         failure = self._hard_failure(statement, evidence, text)
         coverage = self.coverage(statement, text)
-        similarity = self.similarity(statement, evidence)
+        measured = similarity(statement, evidence, self.model_path, self.multilingual)
+        similarity_value, by_e5 = measured.cosine, measured.multilingual
         language = language_of(statement)
         same = any(sentence.language == language for sentence in evidence)
         if failure:
-            return Verdict(False, failure, coverage, similarity, True, same)
+            return Verdict(False, failure, coverage, similarity_value, True, same, by_e5)
         needed = self.thresholds.coverage if same else self.thresholds.cross_coverage
+        # Across scripts only names and numbers can be covered; e5, which reads both, stands in.
+        read_across = not same and by_e5 and similarity_value >= self.thresholds.cross_rescue
         # Not one content word in common: whatever the threshold, that is not support.
-        if coverage < needed or coverage == 0.0:
+        if (coverage < needed and not read_across) or coverage == 0.0:
             return Verdict(
                 False, f"its words are not in the evidence (coverage {coverage:.2f})",
-                coverage, similarity, False, same,
+                coverage, similarity_value, False, same, by_e5,
             )  # fmt: skip
-        if similarity < self.thresholds.similarity:
+        bar = self.thresholds.multilingual_similarity if by_e5 else self.thresholds.similarity
+        if similarity_value < bar:
             return Verdict(
-                False, f"it says something else than the evidence (similarity {similarity:.2f})",
-                coverage, similarity, False, same,
+                False,
+                f"it says something else than the evidence (similarity {similarity_value:.2f})",
+                coverage, similarity_value, False, same, by_e5,
             )  # fmt: skip
-        return Verdict(True, "", coverage, similarity, False, same)
+        return Verdict(True, "", coverage, similarity_value, False, same, by_e5)
 
     def _hard_failure(self, statement: str, evidence: Sequence[EvidenceSentence], text: str) -> str:
         known = facts(text).union(*(date_facts(sentence.date) for sentence in evidence))
@@ -122,14 +129,6 @@ class Checker:
         shared_facts = len(claimed & facts(sentence)) / len(claimed) if claimed else 0.0
         return self.coverage(statement, sentence) + shared_sounds + shared_facts
 
-    def similarity(self, statement: str, evidence: Sequence[EvidenceSentence]) -> float:
-        """Cosine of statement and English evidence; 1.0 when either is Hindi (unreadable)."""
-        english = [sentence.text for sentence in evidence if sentence.language == "en"]
-        if language_of(statement) != "en" or not english:
-            return 1.0
-        vectors = embed(self.model_path, [statement, " ".join(english)])
-        return float(np.dot(vectors[0], vectors[1]))
-
 
 _CLAUSES = re.compile(r"[;:]|,\s|\s(?:but|while|whereas|although)\s|\s(?:लेकिन|परंतु|जबकि|वहीं)\s")
 
@@ -153,7 +152,9 @@ def checker_for(index: StoredIndex, config: AssistantConfig) -> Checker:
     cached = _CHECKERS.get(id(index))
     if cached is None or cached[0] is not index or cached[1].thresholds != config.verifier:
         lexicon = name_lexicon(document.text for document in index.documents.values())
-        checker = Checker(index.idf, lexicon, config.index.model_path, config.verifier)
+        checker = Checker(
+            index.idf, lexicon, config.index.model_path, config.verifier, uses_multilingual(index)
+        )
         _CHECKERS.clear()  # one live generation at a time: drop the previous one's
         _CHECKERS[id(index)] = (index, checker)
         return checker

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.generation.hindi_names import context_names, vocabulary_keys
 from index import phonetic_tokens
 
 # Capitalised words that start sentences or clauses without naming anyone.
@@ -27,8 +28,9 @@ HINDI_NAME_SKELETON = 4  # "=" and three consonants or fewer: not taken for a na
 def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
     """Capitalised English words, and Hindi words spelling a name the documents use in English.
 
-    A Hindi spelling of a name the documents never use in English is not found: Devanagari has
-    no capitals, and taking every unknown Hindi word for a name rejected most Hindi paraphrases.
+    A Hindi spelling of a name the documents never use in English is found only where it stands
+    as names stand (hindi_names.py): Devanagari has no capitals, and taking every unknown Hindi
+    word for a name rejected most Hindi paraphrases.
     """
     found = []
     for match in _LATIN_WORD.finditer(sentence):
@@ -43,21 +45,23 @@ def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
             continue
         found.append(word)
     # Short Hindi skeletons (पार्टी: prt, "Party") are mostly common words that sound like a name.
-    found += [
+    known = [
         word
         for word in _HINDI_WORD.findall(sentence)
         if len(skeleton(word)) > HINDI_NAME_SKELETON and skeleton(word) in lexicon
     ]
-    return found
+    return found + known + [w for w in context_names(sentence, lexicon) if w not in known]
 
 
 def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
     """Skeletons of the capitalised words the documents use mid-sentence: their names.
 
-    Also "~word" for each word they write in lower case: common words, not names.
+    Also "~word" for each word they write in lower case: common words, not names; and the keys
+    of the Hindi words they use (hindi_names.vocabulary_keys).
     """
     lexicon = set()
     for text in texts:
+        lexicon |= vocabulary_keys(text)
         for match in _LATIN_WORD.finditer(text):
             word = match.group()
             if word.islower():
