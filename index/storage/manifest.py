@@ -14,13 +14,6 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
 
-def read_manifest(generation: Path) -> dict[str, Any]:
-    """Parse the manifest and check every stored file's SHA-256 before anything else reads them."""
-    manifest = load_manifest(generation)
-    verify_files(generation, manifest)
-    return manifest
-
-
 def load_manifest(generation: Path) -> dict[str, Any]:
     """Parse the manifest and check its format; the files it lists are checked by their readers."""
     storage_dir = generation.parent
