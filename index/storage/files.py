@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from index.text.chunking import Chunk
-from index.storage.chunk_means import MEANS_FILE, chunk_means
-from index.storage.generations import GenerationWriter
 from index.lexical.bm25 import lexical_tables
 from index.lexical.files import bm25_files, npy_bytes, saved_tokens, tokenizer_fingerprint
-from index.reading.documents import SourceDocument
 from index.lexical.token_counts import TokenTable
+from index.reading.documents import SourceDocument
+from index.storage.chunk_means import MEANS_FILE, chunk_means
+from index.storage.generations import GenerationWriter
+from index.text.chunking import Chunk
 
 
 def save_index(
