@@ -177,3 +177,15 @@ def test_a_model_that_fails_ahead_fails_again_when_asked(
         pass
     with pytest.raises(RuntimeError, match="pip install onnxruntime"):
         retrieval.prepare_query("How many visitors?", mixed.model_path)
+
+
+def test_loaded_arrays_are_read_only_mappings_of_the_generation(mixed: IndexConfig) -> None:
+    """Mapped, not copied; and nothing can write through them into a committed generation."""
+    index = open_index(mixed.storage_dir)
+    arrays = [index.sentence_vectors, index.multilingual_sentences, index.multilingual_chunks]
+    for array in arrays:
+        assert array is not None and not array.flags.writeable
+        assert isinstance(array.base, np.memmap)
+        with pytest.raises(ValueError, match="read-only"):
+            array[0, 0] = 1.0
+    assert not index.bm25.scores["data"].flags.writeable
