@@ -12,7 +12,14 @@ from assistant.answering import answer
 from assistant.answers import Answer, QuestionError
 from assistant.config import AssistantConfig
 from assistant.reloading import LiveIndex
-from assistant.retrieval import Query, ScoredChunk, prepare_query, retrieve, uses_multilingual
+from assistant.retrieval import (
+    Query,
+    ScoredChunk,
+    models_loading,
+    prepare_query,
+    retrieve,
+    uses_multilingual,
+)
 from index import StoredIndex, strip_invisible
 
 if TYPE_CHECKING:
@@ -50,7 +57,9 @@ class Assistant:
     @classmethod
     def open(cls, config: AssistantConfig) -> Assistant:
         """Load the index in config.storage_dir and check it was built with the configured model."""
-        return cls(LiveIndex.open(config), config)
+        with models_loading(config.index):  # the question's models load meanwhile
+            live = LiveIndex.open(config)
+        return cls(live, config)
 
     @property
     def index(self) -> StoredIndex:

@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from index.text.chunking import Chunk
-from index.storage.generations import GenerationWriter
 from index.lexical.bm25 import lexical_tables
 from index.lexical.files import bm25_files, npy_bytes, saved_tokens, tokenizer_fingerprint
-from index.reading.documents import SourceDocument
 from index.lexical.token_counts import TokenTable
+from index.reading.documents import SourceDocument
+from index.storage.chunk_means import MEANS_FILE, chunk_means
+from index.storage.generations import GenerationWriter
+from index.text.chunking import Chunk
 
 
 def save_index(
@@ -41,6 +42,8 @@ def save_index(
     writer.write("languages.json", json_bytes(languages))
     if multilingual is not None:
         writer.write("multilingual.npy", npy_bytes(multilingual))
+        means = chunk_means(multilingual, [len(c.sentences) for c in chunks])
+        writer.write(MEANS_FILE, npy_bytes(means))
     for folder, scores in (("bm25", words), ("phonetic", sounds)):
         for name, data in bm25_files(scores).items():
             writer.write(f"{folder}/{name}", data)

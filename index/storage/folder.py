@@ -43,7 +43,7 @@ def writer_lock(storage_dir: Path) -> Iterator[None]:
 
 
 def current_generation(storage_dir: Path) -> Path:
-    """The directory CURRENT points at; read_manifest then checks its files' checksums."""
+    """The directory CURRENT points at; its files' checksums are checked by their readers."""
     pointer = storage_dir / POINTER
     if not pointer.is_file():
         raise IndexMissingError(

@@ -14,8 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from index.storage.manifest import FORMAT_VERSION, MANIFEST
 from index.storage.folder import POINTER
+from index.storage.manifest import FORMAT_VERSION, MANIFEST
 
 
 class GenerationWriter:

@@ -7,17 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from index.storage.checking import FileChecks
 from index.storage.folder import IndexCorruptError, IndexMismatchError, rebuild_hint
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-
-
-def read_manifest(generation: Path) -> dict[str, Any]:
-    """Parse the manifest and check every stored file's SHA-256 before anything else reads them."""
-    manifest = load_manifest(generation)
-    verify_files(generation, manifest)
-    return manifest
 
 
 def load_manifest(generation: Path) -> dict[str, Any]:
@@ -40,13 +34,8 @@ def load_manifest(generation: Path) -> dict[str, Any]:
 
 def verify_files(generation: Path, manifest: dict[str, Any]) -> None:
     """Raise IndexCorruptError unless the generation holds exactly the files listed, unchanged."""
-    expected = manifest["files"]
-    actual = _checksums(generation, skip=MANIFEST)
-    if actual != expected:
-        names = actual.keys() | expected.keys()
-        damaged = sorted(name for name in names if actual.get(name) != expected.get(name))
-        problem = f"{damaged[0]} fails its checksum"
-        raise IndexCorruptError(rebuild_hint(generation.parent, problem))
+    with FileChecks(generation, manifest, skip=MANIFEST) as checks:
+        checks.all_checked()
 
 
 def read_checked(generation: Path, manifest: dict[str, Any], name: str) -> bytes:
@@ -58,12 +47,3 @@ def read_checked(generation: Path, manifest: dict[str, Any], name: str) -> bytes
     if data is None or hashlib.sha256(data).hexdigest() != manifest["files"].get(name):
         raise IndexCorruptError(rebuild_hint(generation.parent, f"{name} fails its checksum"))
     return data
-
-
-def _checksums(directory: Path, skip: str = MANIFEST) -> dict[str, str]:
-    sums = {}
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory).as_posix()
-        if path.is_file() and relative != skip:
-            sums[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sums

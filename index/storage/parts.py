@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from index.text.chunking import Chunk
-from index.storage.files import parse_chunks, parse_documents
 from index.lexical.files import restored_tokens, tokenizer_fingerprint
-from index.reading.documents import SourceDocument
-from index.storage.manifest import read_checked, verify_files
-from index.storage.folder import IndexCorruptError
 from index.lexical.token_counts import TokenTable
+from index.reading.documents import SourceDocument
+from index.storage.files import parse_chunks, parse_documents
+from index.storage.folder import IndexCorruptError
+from index.storage.manifest import read_checked, verify_files
+from index.text.chunking import Chunk
 
 log = logging.getLogger(__name__)
 

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.text.chunking import Chunk
-from index.storage.files import parse_chunks, parse_documents
 from index.reading.documents import SourceDocument
-from index.storage.manifest import read_manifest
-from index.storage.folder import IndexCorruptError, current_generation
+from index.storage.checking import FileChecks
+from index.storage.chunk_means import MEANS_FILE, chunk_means
+from index.storage.files import parse_chunks, parse_documents
+from index.storage.folder import (
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    current_generation,
+)
+from index.storage.manifest import MANIFEST, load_manifest
+from index.text.chunking import Chunk
 
 
 @dataclass
@@ -32,6 +40,8 @@ class StoredIndex:
     multilingual_sentences: np.ndarray | None = None
     # Each chunk's own language (a mixed-script document's chunks differ); None: its document's.
     languages: list[str] | None = None
+    # Each chunk's e5 vector (float32, unit length), the mean of its sentences'; None without e5.
+    multilingual_chunks: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         counts = [len(chunk.sentences) for chunk in self.chunks]
@@ -45,7 +55,12 @@ class StoredIndex:
         )
         languages = self.languages or [self.documents[c.source].language for c in self.chunks]
         self.chunk_languages = np.array(languages, dtype=object)
-        self.multilingual_chunks = _chunk_means(self.multilingual_sentences, counts)
+        if self.multilingual_chunks is None and self.multilingual_sentences is not None:
+            # An index written before the means were stored (chunk_means.py): 1-1.5 s at 50,000
+            # chunks, until the next `assistant index` stores them.
+            self.multilingual_chunks = chunk_means(self.multilingual_sentences, counts)
+        if self.multilingual_chunks is not None and len(self.multilingual_chunks) != len(counts):
+            raise ValueError(f"{MEANS_FILE} does not hold one vector per chunk")
 
     def chunk_text(self, chunk_id: int) -> str:
         """The chunk's text, sliced from its document so offsets always agree."""
@@ -53,35 +68,19 @@ class StoredIndex:
         return self.documents[chunk.source].text[chunk.start : chunk.end]
 
 
-def _chunk_means(sentences: np.ndarray | None, counts: list[int]) -> np.ndarray | None:
-    """A chunk's multilingual vector: the normalized mean of its sentences' vectors.
-
-    Embedding sentences alone halves what the slow model reads (a chunk is its sentences); the
-    mean of their e5 vectors is what e5 itself pools over tokens (README "Retrieval quality").
-    """
-    if sentences is None:
-        return None
-    if not len(sentences):
-        return np.zeros((len(counts), sentences.shape[1]), dtype=np.float32)
-    sizes = np.asarray(counts, dtype=np.int64)
-    starts = np.cumsum(sizes) - sizes
-    # Summed by position in the chunk (every chunk's first sentence, then second...): a few
-    # vectorized passes, 3x faster than np.add.reduceat over float16 rows (2.4 s of a cold ask
-    # at 50,000 chunks), and no float32 copy of all sentences.
-    sums = np.zeros((len(sizes), sentences.shape[1]), dtype=np.float32)
-    for position in range(int(sizes.max(initial=0))):
-        longer = np.flatnonzero(sizes > position)
-        sums[longer] += sentences[starts[longer] + position]
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return np.asarray(sums / np.maximum(norms, 1e-9), dtype=np.float32)
-
-
 def open_index(storage_dir: Path) -> StoredIndex:
-    """Load the current generation after its checksums pass (see manifest.read_manifest)."""
+    """Load the current generation, each file once its SHA-256 matches the manifest's.
+
+    The checks run on threads beside the loader (checking.py), and every file, the ones a load
+    does not read too, has passed before the index is returned.
+    """
     generation = current_generation(storage_dir)
-    manifest = read_manifest(generation)
+    manifest = load_manifest(generation)
     try:
-        return _read_generation(generation, manifest)
+        with FileChecks(generation, manifest, skip=MANIFEST, first=READ_ORDER) as checks:
+            index = _read_generation(checks, manifest)
+            checks.all_checked()
+            return index
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as problem:
         # Checksums passed, so the files are ours but from another layout: a rebuild fixes it.
         raise IndexCorruptError(
@@ -90,30 +89,76 @@ def open_index(storage_dir: Path) -> StoredIndex:
         ) from None
 
 
-def _read_generation(generation: Path, manifest: dict[str, Any]) -> StoredIndex:
+def current_manifest(storage_dir: Path) -> dict[str, Any] | None:
+    """The current generation's manifest, files unchecked, or None where there is none readable.
+
+    Enough to prepare for a load (which models its questions need) while open_index checks all.
+    """
+    try:
+        return load_manifest(current_generation(storage_dir))
+    except (OSError, IndexCorruptError, IndexMissingError, IndexMismatchError):
+        return None
+
+
+# What bm25s.BM25.save writes (lexical/files.py), to hash in this order; others are checked too.
+BM25_NAMES = (
+    "params.index.json",
+    "vocab.index.json",
+    "indptr.csc.index.npy",
+    "data.csc.index.npy",
+    "indices.csc.index.npy",
+)
+# The files in the order a load reads them, so the checking threads hash each one ahead of it.
+READ_ORDER = (
+    "documents.json",
+    "chunks.json",
+    "dense.faiss",
+    "sentences.npy",
+    *(f"{folder}/{name}" for folder in ("bm25", "phonetic") for name in BM25_NAMES),
+    "idf.json",
+    "multilingual.npy",
+    MEANS_FILE,
+    "languages.json",
+)
+
+
+def _read_generation(checks: FileChecks, manifest: dict[str, Any]) -> StoredIndex:
     import bm25s
     import faiss
 
-    def bm25_at(name: str) -> Any:
-        return bm25s.BM25.load(str(generation / name), allow_pickle=False, show_progress=False)
+    def bm25_at(folder: str) -> Any:
+        for name in checks.expected:
+            if name.startswith(f"{folder}/"):
+                checks.checked(name)
+        path = str(checks.generation / folder)
+        # Memory-mapped: the checks already brought the pages into the page cache, so mapping
+        # them spares copying 125 MB at 50,000 chunks (the same for the arrays below).
+        return bm25s.BM25.load(path, allow_pickle=False, show_progress=False, mmap=True)
 
     return StoredIndex(
-        documents=parse_documents((generation / "documents.json").read_bytes()),
-        chunks=parse_chunks((generation / "chunks.json").read_bytes()),
-        chunk_vectors=faiss.read_index(str(generation / "dense.faiss")),
-        sentence_vectors=np.load(generation / "sentences.npy", allow_pickle=False),
+        documents=parse_documents(checks.checked("documents.json").read_bytes()),
+        chunks=parse_chunks(checks.checked("chunks.json").read_bytes()),
+        chunk_vectors=faiss.read_index(str(checks.checked("dense.faiss"))),
+        sentence_vectors=_mapped_array(checks.checked("sentences.npy")),
         bm25=bm25_at("bm25"),
         phonetic=bm25_at("phonetic"),
-        idf=json.loads((generation / "idf.json").read_text(encoding="utf-8")),
+        idf=json.loads(checks.checked("idf.json").read_text(encoding="utf-8")),
         manifest=manifest,
-        multilingual_sentences=_optional_array(generation / "multilingual.npy"),
-        languages=_optional_json(generation / "languages.json"),
+        multilingual_sentences=_optional(checks, "multilingual.npy", _mapped_array),
+        languages=_optional(checks, "languages.json", _json_file),
+        multilingual_chunks=_optional(checks, MEANS_FILE, _mapped_array),
     )
 
 
-def _optional_array(path: Path) -> np.ndarray | None:
-    return np.load(path, allow_pickle=False) if path.is_file() else None
+def _mapped_array(path: Path) -> np.ndarray:
+    """A stored .npy, read-only and memory-mapped: generations are never written in place."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
 
-def _optional_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+def _json_file(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _optional(checks: FileChecks, name: str, read: Callable[[Path], Any]) -> Any:
+    """The part read from its file, or None where this generation has none (older, English)."""
+    return read(checks.checked(name)) if name in checks.expected else None
