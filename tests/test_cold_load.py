@@ -9,20 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_multilingual import ENGLISH, HINDI
 
 from assistant import retrieval
 from index import IndexConfig, IndexCorruptError, build_index, open_index
 from index.storage import stored_index
 from index.storage.chunk_means import MEANS_FILE, chunk_means
-
-ENGLISH = (
-    "The river festival drew forty thousand visitors to Varanasi this spring. "
-    "Boat owners said their earnings doubled during the three days of the festival.\n"
-)
-HINDI = (
-    "इस साल लखनऊ में आम का मेला पाँच दिन चला। "
-    "मेले में सबसे ज़्यादा बिकने वाली किस्म दशहरी रही, जिसके दाम अस्सी रुपये किलो तक पहुँचे।\n"
-)
 
 
 @pytest.fixture
