@@ -15,7 +15,6 @@ from assistant.reloading import LiveIndex
 from assistant.retrieval import (
     Query,
     ScoredChunk,
-    models_loading,
     prepare_query,
     retrieve,
     uses_multilingual,
@@ -57,9 +56,7 @@ class Assistant:
     @classmethod
     def open(cls, config: AssistantConfig) -> Assistant:
         """Load the index in config.storage_dir and check it was built with the configured model."""
-        with models_loading(config.index):  # the question's models load meanwhile
-            live = LiveIndex.open(config)
-        return cls(live, config)
+        return cls(LiveIndex.open(config), config)
 
     @property
     def index(self) -> StoredIndex:

@@ -7,11 +7,7 @@ naive fusion then drowns good BM25 results. Weights come from benchmarks/fusion_
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,9 +15,7 @@ from typing import Any
 import numpy as np
 
 from index import (
-    IndexConfig,
     StoredIndex,
-    current_manifest,
     embed,
     embed_multilingual_query,
     language_of,
@@ -30,7 +24,6 @@ from index import (
     tokenize,
 )
 
-log = logging.getLogger(__name__)
 CANDIDATES = 100
 # Weights of (dense, BM25, phonetic) scores by (question language, chunk language): the first
 # three are the best on the first half of XQuAD's questions in benchmarks/fusion_weights.py
@@ -104,38 +97,6 @@ def prepare_query(text: str, model_path: str, multilingual: bool = False) -> Que
         e5 = pool.submit(embed_multilingual_query, text)
         vector = embed(model_path, [text])[0]
         return Query(text, language, tokenize(text), vector, e5.result())
-
-
-@contextmanager
-def models_loading(config: IndexConfig) -> Iterator[None]:
-    """Load the models questions to this index need, on threads, while the caller loads the index.
-
-    A cold `assistant ask` loaded MiniLM and e5 only once the index had (about 0.5 s more); their
-    loading mostly leaves the GIL to the index's imports and JSON. Only models that the stored
-    manifest names are loaded, and a model that fails here fails again, with its own message,
-    when the question is embedded.
-    """
-    manifest = current_manifest(config.storage_dir) or {}
-    loaders: list[Callable[[], object]] = []
-    if manifest.get("settings", {}).get("model") == config.model_label:
-        loaders.append(lambda: embed(config.model_path, ["warm up"]))
-        if "multilingual.npy" in manifest.get("files", {}):
-            loaders.append(lambda: embed_multilingual_query("warm up"))
-    threads = [threading.Thread(target=_load_quietly, args=(load,)) for load in loaders]
-    for thread in threads:
-        thread.start()
-    try:
-        yield
-    finally:  # joined even on errors: the models' lru_caches must not see two loads at once
-        for thread in threads:
-            thread.join()
-
-
-def _load_quietly(load: Callable[[], object]) -> None:
-    try:
-        load()
-    except Exception as problem:  # reported where the question is embedded
-        log.debug("Loading a model ahead failed: %s", problem)
 
 
 def uses_multilingual(index: StoredIndex) -> bool:

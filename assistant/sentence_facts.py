@@ -1,9 +1,9 @@
 """What the answerer reads of a sentence, worked out once per distinct sentence text.
 
 Every question reads the tokens, language and sounds of each sentence of its top chunks, and
-the same chunks come back for many questions: tokenizing them again was a quarter of the
-server's Python time under load (README, "Load"). The facts depend on the text alone, so a
-memo keyed by the text stays right across index generations.
+the same chunks come back for many questions: working them out again was about a sixth of the
+server's interpreter-lock time under load (README, "Concurrent users"). The facts depend on the
+text alone, so a memo keyed by the text stays right across index generations.
 """
 
 from __future__ import annotations

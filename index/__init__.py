@@ -20,7 +20,7 @@ from index.storage.folder import (
     StorageBusyError,
     current_generation,
 )
-from index.storage.stored_index import StoredIndex, current_manifest, open_index
+from index.storage.stored_index import StoredIndex, open_index
 from index.sync.build import BuildReport, build_index
 from index.sync.watch import watch
 from index.text.chunking import Chunk, chunk_document, split_sentences
@@ -46,7 +46,6 @@ __all__ = [
     "chunk_document",
     "config_from_env",
     "current_generation",
-    "current_manifest",
     "embed",
     "embed_multilingual_query",
     "language_of",

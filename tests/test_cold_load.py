@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from test_multilingual import ENGLISH, HINDI
 
-from assistant import retrieval
 from index import IndexConfig, IndexCorruptError, build_index, open_index
 from index.storage import stored_index
 from index.storage.chunk_means import MEANS_FILE, chunk_means
@@ -130,45 +129,6 @@ def test_means_that_do_not_fit_the_chunks_are_refused(mixed: IndexConfig) -> Non
 def test_chunk_means_of_no_sentences_are_zero_rows() -> None:
     means = chunk_means(np.zeros((0, 384), dtype=np.float16), [0, 0])
     assert means.shape == (2, 384) and not means.any()
-
-
-def test_the_models_the_manifest_names_load_while_the_index_loads(
-    mixed: IndexConfig, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    loaded: list[str] = []
-    monkeypatch.setattr(retrieval, "embed", lambda *args: loaded.append("minilm"))
-    monkeypatch.setattr(retrieval, "embed_multilingual_query", lambda *a: loaded.append("e5"))
-    with retrieval.models_loading(mixed):
-        pass
-    assert sorted(loaded) == ["e5", "minilm"]
-    loaded.clear()
-    # Another configured model is a mismatch that open_index reports: nothing is loaded for it.
-    with retrieval.models_loading(IndexConfig(storage_dir=mixed.storage_dir, model="other")):
-        pass
-    with retrieval.models_loading(IndexConfig(storage_dir=tmp_path / "nothing-here")):
-        pass
-    assert loaded == []
-    english = tmp_path / "english"
-    english.mkdir()
-    (english / "a.txt").write_text(ENGLISH, encoding="utf-8")
-    config = IndexConfig(documents_dir=english, storage_dir=tmp_path / "english-storage")
-    build_index(config)
-    with retrieval.models_loading(config):
-        pass
-    assert loaded == ["minilm"]
-
-
-def test_a_model_that_fails_ahead_fails_again_when_asked(
-    mixed: IndexConfig, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*args: object) -> None:
-        raise RuntimeError("onnxruntime is missing: pip install onnxruntime onnx")
-
-    monkeypatch.setattr(retrieval, "embed", broken)
-    with retrieval.models_loading(mixed):  # quietly: the question's embedding reports it
-        pass
-    with pytest.raises(RuntimeError, match="pip install onnxruntime"):
-        retrieval.prepare_query("How many visitors?", mixed.model_path)
 
 
 def test_loaded_arrays_are_read_only_mappings_of_the_generation(mixed: IndexConfig) -> None:

@@ -50,7 +50,7 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
     ) -> AsyncIterator[tuple]:
         # The components' own checks and conversions, run here in the answer's thread: Gradio
         # would run each in a thread hop of its own, nine per answer, and under load those hops
-        # (not the answering) held the interpreter lock most (README, "Load").
+        # (not the answering) held the interpreter lock most (README, "Concurrent users").
         text = question.preprocess(question_text) or ""
         chosen_k, chosen_mode = top_k.preprocess(top_k_value), mode.preprocess(mode_value)
         async for update in respond(assistant, text, current, chosen_k, str(chosen_mode)):

@@ -66,7 +66,7 @@ async def respond(
     A slow one shows the question and a placeholder first, then any text as a generator
     writes it, then the verified answer in its place. Answering runs in a worker thread, one
     hop per step: each thread hop cost the server more interpreter time than the answer's
-    own search under load (README, "Load").
+    own search under load (README, "Concurrent users").
     """
     question = question or ""
     shown = question

@@ -16,8 +16,6 @@ from index.storage.chunk_means import MEANS_FILE, chunk_means
 from index.storage.files import parse_chunks, parse_documents
 from index.storage.folder import (
     IndexCorruptError,
-    IndexMismatchError,
-    IndexMissingError,
     current_generation,
 )
 from index.storage.manifest import MANIFEST, load_manifest
@@ -87,17 +85,6 @@ def open_index(storage_dir: Path) -> StoredIndex:
             f"The index in {storage_dir} cannot be read ({type(problem).__name__}: {problem}): "
             "rebuild it with `assistant index`"
         ) from None
-
-
-def current_manifest(storage_dir: Path) -> dict[str, Any] | None:
-    """The current generation's manifest, files unchecked, or None where there is none readable.
-
-    Enough to prepare for a load (which models its questions need) while open_index checks all.
-    """
-    try:
-        return load_manifest(current_generation(storage_dir))
-    except (OSError, IndexCorruptError, IndexMissingError, IndexMismatchError):
-        return None
 
 
 # What bm25s.BM25.save writes (lexical/files.py), to hash in this order; others are checked too.
