@@ -21,11 +21,12 @@ FEATURES = ("cosine", "coverage", "context", "type_fits", "chunk_score", "hindi"
 # index) has its own model, AssistantConfig.crosslingual_weights: words cannot match across
 # scripts, so e5 carries it: its cosine (rescaled as retrieval rescales it), how far below the
 # best other-language sentence's it is, with the share of the question's sound-alike tokens
-# (names) it holds, and the best same-language sentence's chance: a good answer in the
-# question's own language makes one in the other language less likely needed. A bonus for the
-# best sentence alone ("e5_best") is gone: it put the best far above the rest, so a gold
-# sentence ranked second or third was left out of the answer (refitted, the cross-lingual
-# tuning questions held the gold fact 79% of the time without it, 71% with it).
+# (names) it holds, each weighted by how few other-language candidates hold it (_sound_rarity),
+# and the best same-language sentence's chance: a good answer in the question's own language
+# makes one in the other language less likely needed. A bonus for the best sentence alone
+# ("e5_best") is gone: it put the best far above the rest, so a gold sentence ranked second or
+# third was left out of the answer (refitted, the cross-lingual tuning questions held the gold
+# fact 79% of the time without it, 71% with it).
 CROSSLINGUAL_FEATURES = (
     "e5_cosine",
     "e5_gap",
@@ -73,6 +74,7 @@ def score_sentences(
     # A question MiniLM cannot read has e5's cosine, and its own model fitted on such questions.
     reader = "e5" if multilingual and not english else "same"
     across: list[Candidate] = []  # other-language sentences, scored once all are known
+    held: list[frozenset[str]] = []  # the question's sounds each of them holds
     for hit in hits:
         chunk = index.chunks[hit.chunk_id]
         document = index.documents[chunk.source]
@@ -106,26 +108,43 @@ def score_sentences(
                     chance = _chance(features, *_same_model(reader, config))
                     candidates.append(Candidate(chunk.source, start, end, features, chance, reader))
                 else:
-                    shared = len(sounds & sentence_sounds(sentence)) / max(1, len(sounds))
-                    features = (float(e5_cosines[k]), shared, type_fits, hit.score)
+                    features = (float(e5_cosines[k]), type_fits, hit.score)
                     across.append(Candidate(chunk.source, start, end, features, 0.0, "across"))
+                    held.append(sentence_sounds(sentence) & sounds)
             previous = tokens
-    return candidates + _scored_across(across, candidates, config)
+    return candidates + _scored_across(across, held, sounds, candidates, config)
 
 
 def _scored_across(
-    across: list[Candidate], same: list[Candidate], config: AssistantConfig
+    across: list[Candidate],
+    held: list[frozenset[str]],
+    sounds: set[str],
+    same: list[Candidate],
+    config: AssistantConfig,
 ) -> list[Candidate]:
     """The other-language sentences with their full features and chance (see FEATURES' note)."""
     best = max((c.features[0] for c in across), default=0.0)
     same_best = max((c.score for c in same), default=0.0)
+    rarity = _sound_rarity(sounds, held)
+    total = sum(rarity.values())
     scored = []
-    for candidate in across:
-        e5, shared, type_fits, chunk_score = candidate.features
+    for candidate, found in zip(across, held, strict=True):
+        e5, type_fits, chunk_score = candidate.features
+        shared = sum(rarity[s] for s in found) / total if total else 0.0
         features = (e5, best - e5, shared, type_fits, chunk_score, same_best)
         chance = _chance(features, config.crosslingual_weights, config.crosslingual_bias)
         scored.append(replace(candidate, features=features, score=chance))
     return scored
+
+
+def _sound_rarity(sounds: set[str], held: list[frozenset[str]]) -> dict[str, float]:
+    """Each question sound's weight: its smoothed IDF among the other-language candidates.
+
+    A name every candidate holds (the article's subject, a party's initials) tells none apart and
+    weighs 0; the plain share counted it like a rare name (README, "How refusals are decided").
+    """
+    count = len(held)
+    return {s: math.log((count + 1) / (sum(s in found for found in held) + 1)) for s in sounds}
 
 
 def _same_model(reader: str, config: AssistantConfig) -> tuple[tuple[float, ...], float]:

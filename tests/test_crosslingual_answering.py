@@ -80,3 +80,14 @@ def test_hindi_who_questions_ask_for_a_name_across_scripts() -> None:
     assert not can_answer("The BSP chief met the coordinators.", "name", question)
     # Devanagari has no capitals: a Hindi sentence is not ruled out for an English "who".
     assert can_answer("बसपा प्रमुख मायावती ने बैठक की।", "name", "Who is the BSP chief?")
+
+
+def test_a_sound_every_other_language_candidate_holds_weighs_nothing() -> None:
+    from assistant.candidates import _sound_rarity
+
+    # "bsp" is in all three candidates, "mayawati" in one, "kairana" in none.
+    held = [frozenset({"bsp", "mayawati"}), frozenset({"bsp"}), frozenset({"bsp"})]
+    rarity = _sound_rarity({"bsp", "mayawati", "kairana"}, held)
+    assert rarity["bsp"] == 0.0
+    assert 0.0 < rarity["mayawati"] < rarity["kairana"]
+    assert _sound_rarity({"bsp"}, []) == {"bsp": 0.0}
