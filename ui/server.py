@@ -78,7 +78,7 @@ def launch(
         server_port=port,
         auth=auth,
         share=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,  # blocks below, once the login check is settled
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
         allowed_paths=[],  # the font has its own route (ui.page.FontRoute)
@@ -95,3 +95,26 @@ def launch(
         },
         quiet=not block,  # serving shows its URL; tests stay quiet
     )
+    if auth is None:
+        _pass_login_checks(app)
+    if block:
+        app.block_thread()
+
+
+async def _no_login_needed() -> None:
+    return None
+
+
+def _pass_login_checks(app: gr.Blocks) -> None:
+    """Let every request past Gradio's login check, which without a password passes them all.
+
+    As a plain function FastAPI ran the check in a worker thread for each request, two thread
+    hops per answer (README, "Concurrent users"). With a password it stays as it is.
+    """
+    routes = list(app.app.routes)
+    while routes:
+        route = routes.pop()
+        routes += getattr(getattr(route, "router", route), "routes", None) or []
+        for dependency in getattr(getattr(route, "dependant", None), "dependencies", []):
+            if getattr(dependency.call, "__name__", "") == "login_check":
+                app.app.dependency_overrides[dependency.call] = _no_login_needed
