@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
@@ -101,7 +102,7 @@ def launch(
         app.block_thread()
 
 
-async def _no_login_needed() -> None:
+async def _passed(**_: object) -> None:
     return None
 
 
@@ -109,12 +110,21 @@ def _pass_login_checks(app: gr.Blocks) -> None:
     """Let every request past Gradio's login check, which without a password passes them all.
 
     As a plain function FastAPI ran the check in a worker thread for each request, two thread
-    hops per answer (README, "Concurrent users"). With a password it stays as it is.
+    hops per answer (README, "Concurrent users"). FastAPI's dependency_overrides would have cost
+    a signature inspection of every dependency on every request, so the check's own entry in
+    each route is swapped. With a password it stays as it is.
     """
+    for dependency in route_dependencies(app):
+        if getattr(dependency.call, "__name__", "") == "login_check":
+            dependency.call = _passed
+
+
+def route_dependencies(app: gr.Blocks) -> list[Any]:
+    """The dependencies (FastAPI Dependant objects) of every route of a launched app."""
+    found: list[Any] = []
     routes = list(app.app.routes)
     while routes:
         route = routes.pop()
         routes += getattr(getattr(route, "router", route), "routes", None) or []
-        for dependency in getattr(getattr(route, "dependant", None), "dependencies", []):
-            if getattr(dependency.call, "__name__", "") == "login_check":
-                app.app.dependency_overrides[dependency.call] = _no_login_needed
+        found += getattr(getattr(route, "dependant", None), "dependencies", [])
+    return found
