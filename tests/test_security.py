@@ -20,8 +20,9 @@ from test_ui import QUESTION, free_port, serving
 from assistant import Assistant, AssistantConfig
 from index import IndexConfig, build_index
 from ui.access import check_exposure, parse_auth
+from ui.app import build_app
 from ui.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, is_allowed_path
-from ui.server import CONCURRENCY, QUEUE_SIZE
+from ui.server import CONCURRENCY, QUEUE_SIZE, launch, route_dependencies
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
@@ -272,6 +273,21 @@ def test_a_password_guards_the_page_api_and_queue(assistant: Assistant) -> None:
     assert "Ask about your documents" not in page.text  # the login page, not the chat
     assert wrong.status_code == 400
     assert right.status_code == 200 and config.status_code == 200
+
+
+@pytest.mark.parametrize("auth", [None, ("reader", "pw")])
+def test_the_login_check_is_passed_over_only_without_a_password(
+    assistant: Assistant, auth: tuple[str, str] | None
+) -> None:
+    # Without a password the check runs inline instead of in a worker thread (ui.server); with
+    # one, Gradio's own check stays (test_a_password_guards_the_page_api_and_queue).
+    app = build_app(assistant)
+    launch(app, "127.0.0.1", free_port(), auth, block=False)
+    try:
+        checks = {dependency.call.__name__ for dependency in route_dependencies(app)}
+    finally:
+        app.close()
+    assert ("login_check" in checks) == bool(auth)
 
 
 def test_network_bind_needs_a_password_or_an_explicit_flag(caplog) -> None:

@@ -56,7 +56,8 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
         async for update in respond(assistant, text, current, chosen_k, str(chosen_mode)):
             yield (
                 chatbot.postprocess(cast(list[Any], update.state.messages)).model_dump(),
-                gr.skip() if update.sources is None else update.sources,
+                # Not gr.skip(): for a skipped output Gradio builds a new component per event.
+                sources_panel(current.turns, -1) if update.sources is None else update.sources,
                 gr.skip() if update.box is None else update.box,
                 update.state,
                 update.state.questions,
@@ -81,10 +82,16 @@ def build_chat_tab(app: gr.Blocks, assistant: Assistant) -> None:
         return sources_panel(current.turns, turn) if current.turns else EMPTY_SOURCES
 
     chatbot.select(select, inputs=state, outputs=sources, api_visibility="private")
+
+    async def clear() -> tuple:
+        # Values as the page takes them, so Gradio needs no worker thread to convert them.
+        return ChatState(), [], EMPTY_SOURCES, chatbot.postprocess([]).model_dump()
+
     chatbot.clear(
-        lambda: (ChatState(), [], EMPTY_SOURCES),
-        outputs=[state, saved, sources],
+        clear,
+        outputs=[state, saved, sources, chatbot],
         api_name="clear",
+        postprocess=False,
     )
 
     async def reload(kept: Any) -> tuple:

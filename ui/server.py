@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
@@ -78,7 +79,7 @@ def launch(
         server_port=port,
         auth=auth,
         share=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,  # blocks below, once the login check is settled
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
         allowed_paths=[],  # the font has its own route (ui.page.FontRoute)
@@ -95,3 +96,35 @@ def launch(
         },
         quiet=not block,  # serving shows its URL; tests stay quiet
     )
+    if auth is None:
+        _pass_login_checks(app)
+    if block:
+        app.block_thread()
+
+
+async def _passed(**_: object) -> None:
+    return None
+
+
+def _pass_login_checks(app: gr.Blocks) -> None:
+    """Let every request past Gradio's login check, which without a password passes them all.
+
+    As a plain function FastAPI ran the check in a worker thread for each request, two thread
+    hops per answer (README, "Concurrent users"). FastAPI's dependency_overrides would have cost
+    a signature inspection of every dependency on every request, so the check's own entry in
+    each route is swapped. With a password it stays as it is.
+    """
+    for dependency in route_dependencies(app):
+        if getattr(dependency.call, "__name__", "") == "login_check":
+            dependency.call = _passed
+
+
+def route_dependencies(app: gr.Blocks) -> list[Any]:
+    """The dependencies (FastAPI Dependant objects) of every route of a launched app."""
+    found: list[Any] = []
+    routes = list(app.app.routes)
+    while routes:
+        route = routes.pop()
+        routes += getattr(getattr(route, "router", route), "routes", None) or []
+        found += getattr(getattr(route, "dependant", None), "dependencies", [])
+    return found
