@@ -56,7 +56,10 @@ def fact_spans(text: str) -> list[tuple[str, int, int]]:
     """Each fact of `text` with where it is written (start, end), in reading order."""
     plain = text.translate(_DEVANAGARI_DIGITS)  # same length: offsets stay valid
     found = [(_number(match), match.start(), match.end()) for match in _NUMBER.finditer(plain)]
-    found += word_number_spans(plain)
+    # "2 सौ" is one number, read with its digits: the scale word is not a second one.
+    found += [
+        w for w in word_number_spans(plain) if not any(a < w[2] and w[1] < b for _, a, b in found)
+    ]
     for match in _WORD.finditer(plain):
         word, lower = match.group(), match.group().lower()
         fact = ""
