@@ -65,6 +65,7 @@ def test_names_are_neither_function_words_nor_words_the_documents_write_in_lower
     assert names("अखिलेश यादव ने बैठक की।", lexicon)[:1] == ["अखिलेश"]
     # लेकिन sounds as Lucknow, कारण as Kairana: common words, not names.
     assert names("लेकिन इसका कारण साफ था।", lexicon) == []
+    assert names("हार के कारणों पर बात हुई।", lexicon) == []  # names take no plural
     assert names("Behind closed doors, the Assembly met Akhilesh.", lexicon) == ["Akhilesh"]
 
 

@@ -25,7 +25,7 @@ _CLAUSE_MARKS = re.compile(r"[,;:।.!?]")
 _AGENT = "ने"
 _RECIPIENT_MARKS = frozenset({"को", "से"})  # the ergative marker: what stands before it is who acted
 # Names take no plural: "ताकतों", "नेताओं", "बैठकें" are common nouns.
-_PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
+PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
 # Pronouns open clauses as names do, and a claim may use one its evidence does not.
 _PRONOUNS = frozenset(
     "मैं हम आप तुम यह ये वह वे इस उस इन उन इसे उसे इन्हें उन्हें इसने उसने इन्होंने उन्होंने "
@@ -88,7 +88,7 @@ def _unseen(word: str, lexicon: frozenset[str]) -> bool:
         return False
     if word in _PRONOUNS or word in COMMON_WORDS or word in FUNCTION_WORDS:
         return False
-    if word.endswith(_PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
+    if word.endswith(PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
         return False
     if _UNSEEN + word[:PREFIX_CHARS] in lexicon:
         return False

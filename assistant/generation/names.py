@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from assistant.generation.acronyms import acronym_names, skeleton
 from assistant.generation.common_words import COMMON_WORDS, ENGLISH_FUNCTION_WORDS, FUNCTION_WORDS
-from assistant.generation.hindi_names import context_names, vocabulary_keys
+from assistant.generation.hindi_names import PLURAL_ENDINGS, context_names, vocabulary_keys
 from index import phonetic_tokens
 
 # Capitalised words that start sentences or clauses without naming anyone.
@@ -57,6 +57,8 @@ def _spells_a_name(word: str, lexicon: frozenset[str]) -> bool:
     """Whether a Devanagari word sounds as a name of the documents (in either script)."""
     key = skeleton(word)
     if word in FUNCTION_WORDS or word in COMMON_WORDS or len(key) < HINDI_NAME_SKELETON:
+        return False
+    if word.endswith(PLURAL_ENDINGS):  # names take no plural: कारणों is "reasons", not Kairana
         return False
     # Only the sound of a word the documents never write in lower case: मायावती (mvt), अखिलेश
     # (kls), बसपा (bsp) are names; पार्टी (prt) sounds as "Party", which they also write "party".
