@@ -5,8 +5,8 @@ matched to their English names. What marks it is position: a name opens its clau
 ("नीतीश कुमार ने"), as two words joined to another subject ("शिवपाल यादव और ..."), or as whom the
 agent told or met ("ने रॉयटर्स को बताया"). A word counts only if no document has it (as written or
 by its first letters), its sound is no name of theirs, it is no fact (month, weekday, count) or
-pronoun, and it does not end like a plural noun: common words of the articles' subjects are in the
-documents. Next to a known name nothing is taken: titles stand there as often as first names.
+pronoun, it is not on the common-word lists (common_words.py: titles such as प्रमुख, नेता), and it
+does not end like a plural noun. Next to a known name it is a first name ("अनुप्रिया पटेल ने").
 """
 
 from __future__ import annotations
