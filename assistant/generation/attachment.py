@@ -69,7 +69,7 @@ def _following(text: str) -> dict[str, set[str]]:
     pairs: dict[str, set[str]] = {}
     for (fact, _, end), (after, start, _) in zip(spans, spans[1:], strict=False):
         between = text[end:start]
-        if not _CLAUSE_BREAK.search(between) and len(_content(between)) <= PAIR_REACH:
+        if not _CLAUSE_BREAK.search(between) and len(content_words(between)) <= PAIR_REACH:
             pairs.setdefault(fact, set()).add(after)
     return pairs
 
@@ -80,10 +80,10 @@ def negation_about(statement: str, clause: str) -> bool:
     English negates what follows ("is not okay with the party's claims"); Hindi puts नहीं
     before the verb but after its object ("सूची रद्द नहीं की"), so both sides count there.
     """
-    words = _content(statement)
+    words = content_words(statement)
     for start, end in negators(clause):
-        after = _content(clause[end:])[:NEGATION_REACH]
-        before = _content(clause[:start])[-WINDOW:] if language_of(clause) == "hi" else []
+        after = content_words(clause[end:])[:NEGATION_REACH]
+        before = content_words(clause[:start])[-WINDOW:] if language_of(clause) == "hi" else []
         if _meet(words, before + after):
             return True
     return False
@@ -95,7 +95,7 @@ def _context(text: str, start: int, end: int) -> list[str]:
     for _, fact_start, fact_end in fact_spans(text):
         masked[fact_start:fact_end] = " " * (fact_end - fact_start)
     plain = "".join(masked)
-    before, after = _content(plain[:start]), _content(plain[end:])
+    before, after = content_words(plain[:start]), content_words(plain[end:])
     # A fact put first or last ("On March 23, the party withdrew..."; "... ruled it out on
     # August 30") is about the whole sentence, not its nearest words.
     if not before or not after:
@@ -103,8 +103,8 @@ def _context(text: str, start: int, end: int) -> list[str]:
     return before[-WINDOW:] + after[:WINDOW]
 
 
-def _content(text: str) -> list[str]:
-    # A lone letter is the rest of "state's": not a word.
+def content_words(text: str) -> list[str]:
+    """The text's stemmed content words, without numbers (a lone letter is the rest of "'s")."""
     return [t for t in tokenize(text) if len(t) > 1 and not t.startswith("^") and not t.isdigit()]
 
 

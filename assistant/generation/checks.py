@@ -18,6 +18,7 @@ from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts, negated
 from assistant.generation.names import missing_names, name_lexicon, names
 from assistant.generation.similarity import similarity
+from assistant.generation.together import said_apart
 from assistant.retrieval import uses_multilingual
 from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
 
@@ -85,9 +86,12 @@ class Checker:
             return "a number or date is said of something else in the evidence: " + ", ".join(
                 detached
             )
-        absent = missing_names(names(statement, self.lexicon), text)
+        absent = missing_names(names(statement, self.lexicon), text, statement)
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
+        apart = said_apart(statement, evidence, self.lexicon)
+        if apart:
+            return "no one evidence sentence says these together: " + ", ".join(apart)
         # The negation that counts is the one in the clause the statement restates: "won 23
         # seats ... but is not okay with" does not negate the winning.
         clauses = [part for sentence in evidence for part in _CLAUSES.split(sentence.text)]

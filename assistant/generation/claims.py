@@ -68,7 +68,9 @@ def judged_sets(
     if multilingual:
         if query.multilingual is None:  # an English claim: its e5 vector, for the other language
             query = prepare_query(claim, config.index.model_path, multilingual=True)
-        groups += [[sentence] for sentence in _other_language(index, query, config, ranked)]
+        others = _other_language(index, query, config, ranked)
+        # Alone, and together: a claim may join two sentences there too (a quote and its source).
+        groups += [[sentence] for sentence in others] + ([others] if len(others) > 1 else [])
     return [(group, checker.check(claim, group)) for group in groups]
 
 

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import re
 
+from assistant.generation.number_words import SCALES, number_text, word_number_spans
+
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_MULTIPLIERS = {
-    "thousand": 1e3, "हजार": 1e3, "हज़ार": 1e3, "lakh": 1e5, "lakhs": 1e5, "लाख": 1e5,
-    "million": 1e6, "crore": 1e7, "crores": 1e7, "करोड़": 1e7, "करोड": 1e7, "billion": 1e9,
-}  # fmt: skip
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d+(?:,\d{2,3})*(?:\.\d+)?)(?:\s*(" + "|".join(_MULTIPLIERS) + r")(?!\w))?"
+    r"(?<![\w.])(\d+(?:,\d{2,3})*(?:\.\d+)?)(?:\s*(" + "|".join(SCALES) + r")(?!\w))?"
     r"(?:\s*(%|per\s?cent|प्रतिशत|फीसदी|फ़ीसदी)(?!\w))?",
     re.IGNORECASE,
 )
-# Small counts written as words. "one"/"एक" are left out: they mostly mean "a".
-_COUNT_WORDS = {
-    word: value
-    for words in (
-        "two three four five six seven eight nine ten eleven twelve".split(),
-        "दो तीन चार पांच छह सात आठ नौ दस ग्यारह बारह".split(),
-    )
-    for value, word in enumerate(words, 2)
-} | {"पाँच": 5, "छः": 6}
 _ORDINALS = {
     word: value
     for words in (
@@ -50,7 +39,7 @@ _WEEKDAYS = {
         "सोमवार मंगलवार बुधवार गुरुवार शुक्रवार शनिवार रविवार",
     )
     for number, name in enumerate(names.split(), 1)
-}
+} | {"बृहस्पतिवार": 4, "वीरवार": 4, "इतवार": 7}
 _WORD = re.compile(r"[A-Za-z]+|[\u0900-\u0963\u0970-\u097f]+")
 _NEGATION_EN = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE
@@ -67,12 +56,14 @@ def fact_spans(text: str) -> list[tuple[str, int, int]]:
     """Each fact of `text` with where it is written (start, end), in reading order."""
     plain = text.translate(_DEVANAGARI_DIGITS)  # same length: offsets stay valid
     found = [(_number(match), match.start(), match.end()) for match in _NUMBER.finditer(plain)]
+    # "2 सौ" is one number, read with its digits: the scale word is not a second one.
+    found += [
+        w for w in word_number_spans(plain) if not any(a < w[2] and w[1] < b for _, a, b in found)
+    ]
     for match in _WORD.finditer(plain):
         word, lower = match.group(), match.group().lower()
         fact = ""
-        if lower in _COUNT_WORDS:
-            fact = str(_COUNT_WORDS[lower])
-        elif lower in _ORDINALS:
+        if lower in _ORDINALS:
             fact = f"ordinal:{_ORDINALS[lower]}"
         # "may" is a month only when capitalised, and not as the first word of a sentence.
         elif lower in _MONTHS and (lower != "may" or (word == "May" and match.start() > 0)):
@@ -107,6 +98,5 @@ def negators(text: str) -> list[tuple[int, int]]:
 
 def _number(match: re.Match[str]) -> str:
     digits, scale, percent = match.groups()
-    value = float(digits.replace(",", "")) * _MULTIPLIERS.get((scale or "").lower(), 1.0)
-    text = f"{value:.6g}" if value != int(value) else str(int(value))
-    return text + ("%" if percent else "")
+    value = float(digits.replace(",", "")) * SCALES.get((scale or "").lower(), 1.0)
+    return number_text(value) + ("%" if percent else "")

@@ -5,14 +5,15 @@ matched to their English names. What marks it is position: a name opens its clau
 ("नीतीश कुमार ने"), as two words joined to another subject ("शिवपाल यादव और ..."), or as whom the
 agent told or met ("ने रॉयटर्स को बताया"). A word counts only if no document has it (as written or
 by its first letters), its sound is no name of theirs, it is no fact (month, weekday, count) or
-pronoun, and it does not end like a plural noun: common words of the articles' subjects are in the
-documents. Next to a known name nothing is taken: titles stand there as often as first names.
+pronoun, it is not on the common-word lists (common_words.py: titles such as प्रमुख, नेता), and it
+does not end like a plural noun. Next to a known name it is a first name ("अनुप्रिया पटेल ने").
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.generation.common_words import COMMON_WORDS, FUNCTION_WORDS
 from assistant.generation.facts import facts
 from index import PREFIX_CHARS, phonetic_tokens
 
@@ -24,7 +25,7 @@ _CLAUSE_MARKS = re.compile(r"[,;:।.!?]")
 _AGENT = "ने"
 _RECIPIENT_MARKS = frozenset({"को", "से"})  # the ergative marker: what stands before it is who acted
 # Names take no plural: "ताकतों", "नेताओं", "बैठकें" are common nouns.
-_PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
+PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
 # Pronouns open clauses as names do, and a claim may use one its evidence does not.
 _PRONOUNS = frozenset(
     "मैं हम आप तुम यह ये वह वे इस उस इन उन इसे उसे इन्हें उन्हें इसने उसने इन्होंने उन्होंने "
@@ -71,23 +72,23 @@ def context_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
 def _names_in_run(
     run: list[str], following: str, known_names: set[str], after_agent: bool
 ) -> list[str]:
-    named = [place for place, word in enumerate(run) if word in known_names]
-    if named:
-        # Next to a known name stand titles ("वरिष्ठ नेता इमरान मसूद", "बसपा प्रमुख") and nouns
-        # ("इंडिया गठबंधन") as often as first names: nothing tells them apart.
-        return []
+    # Next to a known name stand first names ("अनुप्रिया पटेल ने"); titles ("वरिष्ठ नेता",
+    # "बसपा प्रमुख") and nouns ("इंडिया गठबंधन") are common words, never in the run (_unseen).
+    unseen = [word for word in run if word not in known_names]
     if following == _AGENT:  # "नीतीश कुमार ने": who acted
-        return run
+        return unseen
     if after_agent and following in _RECIPIENT_MARKS:  # "ने रॉयटर्स को बताया"
-        return run
+        return unseen
     # Two unseen words joined to another subject ("शिवपाल यादव और ..."): a full name.
-    return run if len(run) == 2 and following in _CONJUNCTIONS else []
+    return unseen if len(run) == 2 and following in _CONJUNCTIONS else []
 
 
 def _unseen(word: str, lexicon: frozenset[str]) -> bool:
     if facts(word):  # a month, a weekday or a count ("सोमवार को") is checked as a fact
         return False
-    if word in _PRONOUNS or word.endswith(_PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
+    if word in _PRONOUNS or word in COMMON_WORDS or word in FUNCTION_WORDS:
+        return False
+    if word.endswith(PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
         return False
     if _UNSEEN + word[:PREFIX_CHARS] in lexicon:
         return False

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.generation.hindi_names import context_names, vocabulary_keys
+from assistant.generation.acronyms import acronym_names, skeleton
+from assistant.generation.common_words import COMMON_WORDS, ENGLISH_FUNCTION_WORDS, FUNCTION_WORDS
+from assistant.generation.hindi_names import PLURAL_ENDINGS, context_names, vocabulary_keys
 from index import phonetic_tokens
 
 # Capitalised words that start sentences or clauses without naming anyone.
-_NOT_NAMES = frozenset(
-    "a an the this that these those it its he she they his her their we our i on in at of for "
-    "to by with from after before during according but and or so as if while when where what who "
-    "why how however also mr mrs ms dr shri smt party chief leader minister president former "
-    "formerly some many both all each another one two three there here then said says "
+_NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
+    "mr mrs ms dr shri smt party chief leader minister president former formerly one two three "
+    "said says "
     # Months and weekdays are dates, checked as such (facts.py).
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -22,7 +22,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HINDI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
 NAME_PREFIX = 5  # "India" and "Indian" are one name; shorter shared starts are not
 _COMMON_ENDINGS = ("ing", "ed", "ly", "er", "ion", "ness", "ment")
-HINDI_NAME_SKELETON = 4  # "=" and three consonants or fewer: not taken for a name
+HINDI_NAME_SKELETON = 4  # "=" and three consonants at least: shorter sounds match anything
+PROPER = "!"  # lexicon key of the sound of a name the documents never write in lower case
 
 
 def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
@@ -38,19 +39,30 @@ def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
         if len(word) < 2 or not word[:1].isupper() or word.lower() in _NOT_NAMES:
             continue
         at_start = not sentence[: match.start()].strip(" \"'“‘(")
-        # The first word is capitalised anyway: a name only if the documents use it as one, or
-        # never write it in lower case ("Varanasi" is a name, "Further" is not).
-        common = "~" + word.lower() in lexicon or word.lower().endswith(_COMMON_ENDINGS)
-        if at_start and not word.isupper() and (skeleton(word) not in lexicon and common):
+        # A word the documents write in lower case is a common word, capitalised or not ("the
+        # Assembly elections"). The first word is capitalised anyway: a name only if the
+        # documents use it as one, or it does not end as common words do ("Further").
+        written_lower = "~" + word.lower() in lexicon
+        common = (
+            at_start and skeleton(word) not in lexicon and word.lower().endswith(_COMMON_ENDINGS)
+        )
+        if not word.isupper() and (written_lower or common):
             continue
         found.append(word)
-    # Short Hindi skeletons (पार्टी: prt, "Party") are mostly common words that sound like a name.
-    known = [
-        word
-        for word in _HINDI_WORD.findall(sentence)
-        if len(skeleton(word)) > HINDI_NAME_SKELETON and skeleton(word) in lexicon
-    ]
+    known = [word for word in _HINDI_WORD.findall(sentence) if _spells_a_name(word, lexicon)]
     return found + known + [w for w in context_names(sentence, lexicon) if w not in known]
+
+
+def _spells_a_name(word: str, lexicon: frozenset[str]) -> bool:
+    """Whether a Devanagari word sounds as a name of the documents (in either script)."""
+    key = skeleton(word)
+    if word in FUNCTION_WORDS or word in COMMON_WORDS or len(key) < HINDI_NAME_SKELETON:
+        return False
+    if word.endswith(PLURAL_ENDINGS):  # names take no plural: कारणों is "reasons", not Kairana
+        return False
+    # Only the sound of a word the documents never write in lower case: मायावती (mvt), अखिलेश
+    # (kls), बसपा (bsp) are names; पार्टी (prt) sounds as "Party", which they also write "party".
+    return PROPER + key in lexicon
 
 
 def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
@@ -59,7 +71,7 @@ def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
     Also "~word" for each word they write in lower case: common words, not names; and the keys
     of the Hindi words they use (hindi_names.vocabulary_keys).
     """
-    lexicon = set()
+    lexicon, capitalised = set(), set()
     for text in texts:
         lexicon |= vocabulary_keys(text)
         for match in _LATIN_WORD.finditer(text):
@@ -71,14 +83,17 @@ def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
                 key = skeleton(word)
                 if len(key) >= 4:  # "=" and at least three consonants: short ones match anything
                     lexicon.add(key)
-    return frozenset(lexicon)
+                    capitalised.add((key, re.sub(r"['’]s$", "", word).lower()))
+    proper = {PROPER + key for key, word in capitalised if "~" + word not in lexicon}
+    return frozenset(lexicon | proper)
 
 
-def missing_names(sentence_names: list[str], evidence: str) -> list[str]:
-    """The names not found in the evidence, as written or as a transliteration."""
+def missing_names(sentence_names: list[str], evidence: str, sentence: str = "") -> list[str]:
+    """The names not found in the evidence, as written, as a transliteration or an acronym."""
     words = {w.lower() for w in _LATIN_WORD.findall(evidence)} | set(_HINDI_WORD.findall(evidence))
     prefixes = {w[:NAME_PREFIX] for w in words if len(w) >= NAME_PREFIX}
     sounds = set(phonetic_tokens(evidence))
+    by_acronym = acronym_names(sentence_names, evidence, sentence)
     return [
         name
         for name in sentence_names
@@ -86,6 +101,7 @@ def missing_names(sentence_names: list[str], evidence: str) -> list[str]:
         and not (len(name) >= NAME_PREFIX and name.lower()[:NAME_PREFIX] in prefixes)
         and skeleton(name) not in sounds
         and not _sounds_alike(name, sounds)
+        and name not in by_acronym
     ]
 
 
@@ -93,9 +109,3 @@ def _sounds_alike(name: str, sounds: set[str]) -> bool:
     # Spellings drift at the ends (Azamgarh, आजमगढ़): half of the name's 4-grams is enough.
     grams = [token for token in phonetic_tokens(name) if not token.startswith(("=", "#"))]
     return bool(grams) and sum(gram in sounds for gram in set(grams)) * 2 >= len(set(grams))
-
-
-def skeleton(word: str) -> str:
-    """The word's whole consonant skeleton as phonetic tokens write it ("=kngrs"), or ""."""
-    whole = [token for token in phonetic_tokens(word) if token.startswith("=")]
-    return whole[0] if whole else ""

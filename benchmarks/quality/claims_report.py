@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/quality/claims_report.py [--storage DIR] [--out FILE]
     .venv/bin/python benchmarks/quality/claims_report.py --fit-failures   # develop on these
 
-`--fit-failures` prints the fit split's figures (all, then per language) and every fit claim the
-fitted checker gets wrong (each candidate evidence set's measures and reason), and neither computes
-nor prints anything held-out: change the verifier against those, then run the full report once.
+Claims are read from every `benchmarks/questions/claims*.jsonl`. `--fit-failures` prints the fit
+split's figures (all, then per language) and every fit claim the fitted checker gets wrong (each
+candidate evidence set's measures and reason), and neither computes nor prints anything held-out:
+change the verifier against those, then run the full report once.
 
 Each claim is checked as `assistant check` checks it: candidate evidence sets from retrieval,
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
@@ -33,7 +34,9 @@ from assistant.generation.claims import judged_sets
 from index import build_index, open_index
 
 REPO = Path(__file__).resolve().parents[2]
-CLAIMS = REPO / "benchmarks/questions/claims.jsonl"
+# Every claims file: claims.jsonl and the later, independently written ones (claims-fit-2.jsonl,
+# a held-out companion), each line with its own split.
+CLAIM_FILES = "benchmarks/questions/claims*.jsonl"
 KINDS = ("supported", "number", "name", "role", "negation")
 BARS = {"supported": 0.85, "number": 0.95, "name": 0.90}
 
@@ -48,9 +51,7 @@ def main() -> None:
     config = assistant_config_from_env().with_overrides(storage_dir=args.storage)
     build_index(config.index.with_overrides(documents_dir=REPO / "documents"))
     index = open_index(config.storage_dir)
-    claims = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line]
-    if args.fit_failures:
-        claims = [claim for claim in claims if claim["split"] == "fit"]
+    claims = read_claims(fit_only=args.fit_failures)
     # Measures per candidate set, with thresholds at zero; a threshold then decides each claim.
     open_config = replace(config, verifier=VerifierConfig(0.0, 0.0, -1.0, -1.0, 2.0))
     measured = [[v for _, v in judged_sets(index, c["claim"], open_config)] for c in claims]
@@ -74,6 +75,15 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def read_claims(fit_only: bool) -> list[dict]:
+    """Every line of every claims file, in file order; only `split == "fit"` when `fit_only`."""
+    claims = []
+    for path in sorted(REPO.glob(CLAIM_FILES)):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        claims += [json.loads(line) for line in lines if line]
+    return [claim for claim in claims if claim["split"] == "fit" or not fit_only]
 
 
 def print_fit_failures(
