@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from assistant.generation.attribution import misattributed
 from assistant.generation.checks import Checker, checker_for
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import facts
@@ -118,3 +119,78 @@ def test_hand_made_statements_on_the_new_rules(
     verdict = checker.check(statement, evidence_of(assistant, *evidence))
     assert verdict.supported is supported, verdict
     assert reason in verdict.reason
+
+
+# Hand-made articles for the attribution rule (attribution.py): the name must be said where the
+# claim's content is, or before it in its article when that sentence says "She" or "उन्होंने".
+ARTICLES = {
+    "expelled": "The BSP said it had expelled senior leader Imran Masood from the party in "
+    "western Uttar Pradesh. He had joined it in 2022.",
+    "joined": "In 2022, Om Prakash Rajbhar and Sanjay Chauhan came together.",
+    "solo": "BSP chief Mayawati met reporters in Lucknow. Rain fell all day. She said her party "
+    "would contest the Lok Sabha elections alone.",
+    "met": "Akhilesh Yadav met Mayawati on Monday. The SP announced a new strategy against the "
+    "BJP for the bypolls.",
+    "hindi": "बसपा प्रमुख मायावती ने लखनऊ में बैठक की। उन्होंने कहा कि पार्टी अकेले चुनाव लड़ेगी।",
+    "hindi-other": "अखिलेश यादव लखनऊ पहुंचे।",
+}
+ATTRIBUTION_LEXICON = name_lexicon(
+    [*ARTICLES.values(), "They met Akhilesh Yadav and Mayawati of the BSP in Lucknow."]
+)
+
+
+def sentence_of(source: str, part: str) -> EvidenceSentence:
+    """The hand-made article's sentence that starts with `part`."""
+    text = ARTICLES[source]
+    start = text.index(part)
+    end = next((i + 1 for i in range(start, len(text)) if text[i] in ".।"), len(text))
+    sentence = text[start:end]
+    return EvidenceSentence(
+        1, source, text.split(".")[0], "", "", start, end, sentence, language_of(sentence), 1.0
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "parts", "misattributed_names"),
+    [
+        # The content is in the sentence on Imran Masood; Rajbhar is only mentioned elsewhere.
+        (
+            "The BSP expelled senior leader Om Prakash Rajbhar from the party in western "
+            "Uttar Pradesh.",
+            [("expelled", "The BSP"), ("joined", "In 2022")],
+            ["Om", "Prakash", "Rajbhar"],
+        ),
+        # "She said" follows a sentence naming Mayawati, two sentences back in its article.
+        (
+            "Mayawati said her party would contest the Lok Sabha elections alone.",
+            [("solo", "She said"), ("met", "Akhilesh")],
+            [],
+        ),
+        # ... and names no Akhilesh: the other sentence only mentions him.
+        (
+            "Akhilesh Yadav said his party would contest the Lok Sabha elections alone.",
+            [("solo", "She said"), ("met", "Akhilesh")],
+            ["Akhilesh", "Yadav"],
+        ),
+        # Each sentence carries a part of the claim: the names may be in either.
+        (
+            "Mayawati met reporters in Lucknow and the SP announced a new strategy for the "
+            "bypolls.",
+            [("solo", "BSP chief"), ("met", "The SP")],
+            [],
+        ),
+        ("मायावती ने कहा कि पार्टी अकेले चुनाव लड़ेगी।", [("hindi", "उन्होंने")], []),
+        (
+            "अखिलेश यादव ने कहा कि पार्टी अकेले चुनाव लड़ेगी।",
+            [("hindi", "उन्होंने"), ("hindi-other", "अखिलेश")],
+            ["अखिलेश"],
+        ),
+    ],
+)
+def test_names_are_said_where_the_claim_s_content_is(
+    statement: str, parts: list[tuple[str, str]], misattributed_names: list[str]
+) -> None:
+    evidence = [sentence_of(source, part) for source, part in parts]
+    found = misattributed(statement, evidence, ATTRIBUTION_LEXICON, ARTICLES)
+    assert found[: len(misattributed_names)] == misattributed_names
+    assert bool(found) is bool(misattributed_names)

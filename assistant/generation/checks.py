@@ -9,11 +9,12 @@ Thresholds are fitted by benchmarks/quality/claims_report.py on the fit split of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from assistant.config import AssistantConfig, VerifierConfig
 from assistant.generation.attachment import detached_facts, negation_about
+from assistant.generation.attribution import misattributed
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts, negated
 from assistant.generation.names import missing_names, name_lexicon, names
@@ -45,6 +46,7 @@ class Checker:
     model_path: str
     thresholds: VerifierConfig
     multilingual: bool = False  # the index holds e5 vectors, so e5 can read Hindi statements
+    articles: Mapping[str, str] = field(default_factory=dict)  # text by source: what "she" is
 
     def check(self, statement: str, evidence: Sequence[EvidenceSentence]) -> Verdict:
         """Check one statement against the union of `evidence` (the sentences it cites)."""
@@ -92,6 +94,9 @@ class Checker:
         apart = said_apart(statement, evidence, self.lexicon)
         if apart:
             return "no one evidence sentence says these together: " + ", ".join(apart)
+        elsewhere = misattributed(statement, evidence, self.lexicon, self.articles)
+        if elsewhere:
+            return "a name is not in the sentence that says this: " + ", ".join(elsewhere)
         # The negation that counts is the one in the clause the statement restates: "won 23
         # seats ... but is not okay with" does not negate the winning.
         clauses = [part for sentence in evidence for part in _CLAUSES.split(sentence.text)]
@@ -156,9 +161,11 @@ def checker_for(index: StoredIndex, config: AssistantConfig) -> Checker:
     cached = _CHECKERS.get(id(index))
     if cached is None or cached[0] is not index or cached[1].thresholds != config.verifier:
         lexicon = name_lexicon(document.text for document in index.documents.values())
+        articles = {source: document.text for source, document in index.documents.items()}
         checker = Checker(
-            index.idf, lexicon, config.index.model_path, config.verifier, uses_multilingual(index)
-        )
+            index.idf, lexicon, config.index.model_path, config.verifier,
+            uses_multilingual(index), articles,
+        )  # fmt: skip
         _CHECKERS.clear()  # one live generation at a time: drop the previous one's
         _CHECKERS[id(index)] = (index, checker)
         return checker

@@ -1,0 +1,70 @@
+"""Whether each name of a statement is said in the evidence sentence that says what it claims.
+
+"The BSP expelled Om Prakash Rajbhar" is not supported by "the BSP said it had expelled Imran
+Masood" together with a sentence that merely mentions Om Prakash Rajbhar: every name is in the
+set, but the sentence carrying the claim's content names someone else. A careful checker looks
+for each name in that content sentence (the one holding most of the claim's content words); in
+what its article said before it when it refers back ("She said...", "उन्होंने कहा...") or names
+no one; or in another sentence carrying a part of the content the first lacks (claims join two).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.generation.attachment import content_words
+from assistant.generation.evidence import EvidenceSentence
+from assistant.generation.names import missing_names, names
+from index import PREFIX_CHARS, language_of
+
+# Pronouns and bare subjects ("The BSP chief") that refer back to someone named before.
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|they|his|her|their|them|him|its|it|the\s+(?:[a-z]+\s+)?(?:party|leader|chief|"
+    r"minister|former|latter|alliance|government|outfit|spokesperson|organi[sz]ation|group))\b"
+    r"|(?<![\u0900-\u097f])(?:उन्होंने|उन्हें|उनका|उनकी|उनके|उनको|उसने|उसे|उसका|उसकी|उसके|उन्हीं|"
+    r"इन्होंने|इन्हें|वह|वे|वो|पार्टी|दल|नेता|गठबंधन)(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+SPAN_WORDS = 2  # content words another sentence must add for the claim to span both
+
+
+def misattributed(
+    statement: str,
+    evidence: Sequence[EvidenceSentence],
+    lexicon: frozenset[str],
+    articles: Mapping[str, str],
+) -> list[str]:
+    """The statement's names that no sentence saying its content (or referred back to) holds."""
+    claimed = list(dict.fromkeys(names(statement, lexicon)))
+    language = language_of(statement)
+    own = [i for i, sentence in enumerate(evidence) if sentence.language == language]
+    if len(evidence) < 2 or not claimed or not own:
+        return []  # one sentence: the name checks already ask it for every name
+    name_words = set(content_words(" ".join(claimed)))
+    words = [w for w in dict.fromkeys(content_words(statement)) if w not in name_words]
+    covered = {i: _covered(words, evidence[i].text) for i in own}
+    main = max(own, key=lambda i: len(covered[i]))
+    if not covered[main]:
+        return []  # no sentence shares its content words: nothing to attribute by
+    # Another script's sentences may carry any part: their words cannot be compared.
+    carriers = [s for i, s in enumerate(evidence) if i not in own] + [evidence[main]]
+    carriers += [evidence[i] for i in own if len(covered[i] - covered[main]) >= SPAN_WORDS]
+    texts = [sentence.text for sentence in carriers]
+    content = evidence[main]
+    # A sentence naming no one continues the one before it ("Votes will be counted on June 4").
+    if _REFERS_BACK.search(content.text) or not names(content.text, lexicon):
+        # "She said": whom the article named before it, which the set may not quote (the
+        # sentence just before, or the one that opened "The BSP chief ... she ... she").
+        texts += [content.title, articles.get(content.source, "")[: content.start]]
+        texts += [s.text for s in evidence if s.source == content.source and s.end <= content.start]
+    return missing_names(claimed, " ".join(texts), statement)
+
+
+def _covered(words: list[str], sentence: str) -> set[str]:
+    """The words the sentence holds, stems or their first letters ("leads", "leader")."""
+    tokens = set(content_words(sentence))
+    heads = {token[:PREFIX_CHARS] for token in tokens if len(token) >= PREFIX_CHARS}
+    return {
+        w for w in words if w in tokens or (len(w) >= PREFIX_CHARS and w[:PREFIX_CHARS] in heads)
+    }
