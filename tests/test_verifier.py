@@ -12,6 +12,7 @@ from assistant.generation.facts import facts, negated
 from assistant.generation.hindi_names import context_names
 from assistant.generation.names import name_lexicon
 from assistant.generation.verifying import split_reply, verify_reply
+from index import language_of
 
 ALLIANCE = "Bahujan Samaj Party (BSP) chief Mayawati on August 30 ruled out any possibility"
 SEATS = "The SP won 23 parliamentary seats in 2009"
@@ -22,26 +23,27 @@ WITHDREW = "the Apna Dal (K) withdrew them on March 23"
 EXPELLED = "On August 29, the BSP said it had expelled senior leader Imran Masood"
 
 
-def evidence_of(assistant: Assistant, *beginnings: str) -> list[EvidenceSentence]:
-    """The real sentences of documents/ that contain each text, numbered from 1."""
+def evidence_of(assistant: Assistant, *parts: str) -> list[EvidenceSentence]:
+    """The real sentences of documents/ that contain each text, in their own language."""
     found = []
     index = assistant.index
-    for beginning in beginnings:
-        for chunk in index.chunks:
-            document = index.documents[chunk.source]
-            spans = [(s, e) for s, e in chunk.sentences if beginning in document.text[s:e]]
-            if spans:
-                start, end = spans[0]
-                text = document.text[start:end]
-                found.append(
-                    EvidenceSentence(
-                        len(found) + 1, chunk.source, document.title, document.date,
-                        document.date_source, start, end, text, "en", 1.0,
-                    )
-                )  # fmt: skip
-                break
-        else:
-            raise AssertionError(f"no sentence holds {beginning!r}")
+    for part in parts:
+        sentences = [
+            (chunk.source, start, end)
+            for chunk in index.chunks
+            for start, end in chunk.sentences
+            if part in index.documents[chunk.source].text[start:end]
+        ]
+        assert sentences, f"no sentence holds {part!r}"
+        source, start, end = sentences[0]
+        document = index.documents[source]
+        text = document.text[start:end]
+        found.append(
+            EvidenceSentence(
+                len(found) + 1, source, document.title, document.date, document.date_source,
+                start, end, text, language_of(text), 1.0,
+            )
+        )  # fmt: skip
     return found
 
 

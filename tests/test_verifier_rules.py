@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_verifier import evidence_of
 
 from assistant import Assistant
 from assistant.generation.attribution import misattributed
@@ -18,30 +19,6 @@ PHASES = "Uttar Pradesh will vote in seven phases"
 COUNTED = "Votes will be counted on June 4"
 HINDI_MEETING = "मायावती ने 30 जून को राष्ट्रीय और प्रदेश कमेटी"
 BYPOLL = "उपचुनाव में सपा को हार मिली है"
-
-
-def evidence_of(assistant: Assistant, *parts: str) -> list[EvidenceSentence]:
-    """The real sentences of documents/ that contain each text, in their own language."""
-    found = []
-    index = assistant.index
-    for part in parts:
-        sentences = [
-            (chunk.source, start, end)
-            for chunk in index.chunks
-            for start, end in chunk.sentences
-            if part in index.documents[chunk.source].text[start:end]
-        ]
-        assert sentences, f"no sentence holds {part!r}"
-        source, start, end = sentences[0]
-        document = index.documents[source]
-        text = document.text[start:end]
-        found.append(
-            EvidenceSentence(
-                len(found) + 1, source, document.title, document.date, document.date_source,
-                start, end, text, language_of(text), 1.0,
-            )
-        )  # fmt: skip
-    return found
 
 
 @pytest.fixture(scope="module")
