@@ -19,10 +19,10 @@ from test_ui import QUESTION, free_port, serving
 
 from assistant import Assistant, AssistantConfig
 from index import IndexConfig, build_index
-from ui.access import check_exposure, parse_auth
+from ui.access import check_exposure, parse_auth, route_dependencies
 from ui.app import build_app
 from ui.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, is_allowed_path
-from ui.server import CONCURRENCY, QUEUE_SIZE, launch, route_dependencies
+from ui.server import CONCURRENCY, QUEUE_SIZE, launch
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWD_MARK = "root:x:0:0"
@@ -284,7 +284,7 @@ def test_the_login_check_is_passed_over_only_without_a_password(
     app = build_app(assistant)
     launch(app, "127.0.0.1", free_port(), auth, block=False)
     try:
-        checks = {dependency.call.__name__ for dependency in route_dependencies(app)}
+        checks = {dependency.call.__name__ for dependency in route_dependencies(app.app)}
     finally:
         app.close()
     assert ("login_check" in checks) == bool(auth)

@@ -1,4 +1,4 @@
-"""Who may use the chat: the password setting, and the rule that a network bind needs one.
+"""Who may use the chat: the password setting, a network bind needing one, the login check.
 
 Kept free of gradio so `assistant ui` can refuse an unsafe bind before loading anything.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +42,31 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return host.lower() == "localhost"
+
+
+def pass_login_checks(server: Any) -> None:
+    """Let every request past Gradio's login check; only for a server that has no password.
+
+    Without a password the check passes every request anyway, but as a plain function FastAPI
+    ran it in a worker thread for each, two thread hops per answer (README, "Concurrent users").
+    FastAPI's dependency_overrides would have cost a signature inspection of every dependency on
+    every request, so the check's own entry in each route of `server` (the FastAPI app) is swapped.
+    """
+    for dependency in route_dependencies(server):
+        if getattr(dependency.call, "__name__", "") == "login_check":
+            dependency.call = _passed
+
+
+async def _passed(**_: object) -> None:
+    return None
+
+
+def route_dependencies(server: Any) -> list[Any]:
+    """The dependencies (FastAPI Dependant objects) of every route of a FastAPI app."""
+    found: list[Any] = []
+    routes = list(server.routes)
+    while routes:
+        route = routes.pop()
+        routes += getattr(getattr(route, "router", route), "routes", None) or []
+        found += getattr(getattr(route, "dependant", None), "dependencies", [])
+    return found

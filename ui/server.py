@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant import Assistant, AssistantConfig
-from ui.access import check_exposure, is_loopback
+from ui.access import check_exposure, is_loopback, pass_login_checks
 from ui.app import build_app
 from ui.guard import LOOPBACK_NAMES, RouteGuard
 from ui.page import PAGE_CSS, PAGE_HEAD, FontRoute
@@ -97,34 +96,6 @@ def launch(
         quiet=not block,  # serving shows its URL; tests stay quiet
     )
     if auth is None:
-        _pass_login_checks(app)
+        pass_login_checks(app.app)
     if block:
         app.block_thread()
-
-
-async def _passed(**_: object) -> None:
-    return None
-
-
-def _pass_login_checks(app: gr.Blocks) -> None:
-    """Let every request past Gradio's login check, which without a password passes them all.
-
-    As a plain function FastAPI ran the check in a worker thread for each request, two thread
-    hops per answer (README, "Concurrent users"). FastAPI's dependency_overrides would have cost
-    a signature inspection of every dependency on every request, so the check's own entry in
-    each route is swapped. With a password it stays as it is.
-    """
-    for dependency in route_dependencies(app):
-        if getattr(dependency.call, "__name__", "") == "login_check":
-            dependency.call = _passed
-
-
-def route_dependencies(app: gr.Blocks) -> list[Any]:
-    """The dependencies (FastAPI Dependant objects) of every route of a launched app."""
-    found: list[Any] = []
-    routes = list(app.app.routes)
-    while routes:
-        route = routes.pop()
-        routes += getattr(getattr(route, "router", route), "routes", None) or []
-        found += getattr(getattr(route, "dependant", None), "dependencies", [])
-    return found
