@@ -4,12 +4,13 @@
     .venv/bin/python benchmarks/quality/claims_report.py --fit-failures   # develop on these
 
 Claims are read from every `benchmarks/questions/claims*.jsonl`, each line with its split: "fit",
-"validation" (held-out sets of earlier rounds, reported there and so no longer unseen: a change
-made on the fit failures should hold on them too) or "held-out" (written blind this round, never
-read while the verifier changed). `--fit-failures` prints the fit and validation figures and every
-fit claim the fitted checker gets wrong (each candidate evidence set's measures and reason), and
-neither computes nor prints anything held-out: change the verifier against those, then run the
-full report once.
+"validation" (held-out sets of earlier rounds, reported there and so no longer unseen) or
+"held-out" (written blind this round, never read while the verifier changed). Thresholds are fit
+on "fit" alone; validation tells whether a change holds beyond the claims it was made on.
+`--fit-failures` prints the fit and validation figures and every fit and validation claim the
+fitted checker gets wrong (each candidate evidence set's measures and reason), and neither
+computes nor prints anything held-out: change the verifier against those, then run the full
+report once.
 
 Each claim is checked as `assistant check` checks it: candidate evidence sets from retrieval,
 supported when one set passes every check. Hard checks (numbers, dates, names, negation) have no
@@ -65,6 +66,7 @@ def main() -> None:
     if args.fit_failures:
         print_fit_failures(claims, measured, fit, best)
         print(json.dumps({"validation": rates(claims, measured, validation, best)}))
+        print_failures(claims, measured, validation, best)
         return
     report = {
         "thresholds": vars(best),
@@ -109,11 +111,18 @@ def print_fit_failures(
     }
     print(json.dumps({"thresholds": vars(thresholds), "fit": figures}))
     print(json.dumps({"fit by language": by_language}, ensure_ascii=False))
-    for i in fit:
+    print_failures(claims, measured, fit, thresholds)
+
+
+def print_failures(
+    claims: list[dict], measured: list, ids: list[int], thresholds: VerifierConfig
+) -> None:
+    """Each claim of `ids` decided wrongly, with its candidate sets' measures and reasons."""
+    for i in ids:
         claim = claims[i]
         if decide(claims, measured, i, thresholds) == claim["supported"]:
             continue
-        print(f"\n[{claim['kind']} {claim['language']}] {claim['claim']}")
+        print(f"\n[{claim['split']} {claim['kind']} {claim['language']}] {claim['claim']}")
         for verdict in measured[i]:
             print(
                 f"  cov={verdict.coverage:.2f} sim={verdict.similarity:.2f}"
