@@ -24,7 +24,7 @@ from index.embedding.e5_file import E5File, ModelFileError
 from index.embedding.e5_tokens import E5Tokenizer, build_tokenizer
 
 log = logging.getLogger(__name__)
-EXPORT_VERSION = 1  # bump when the exported graph changes, so caches are exported again
+EXPORT_VERSION = 2  # bump when the exported graph changes, so caches are exported again
 
 
 @dataclass(frozen=True)

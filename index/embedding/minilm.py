@@ -106,10 +106,12 @@ def _export_dir(model_path: str) -> Path:
     return Path(root) / "onnx" / hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
 
 
-def quantize_int8(source: Path, target: Path) -> None:
+def quantize_int8(source: Path, target: Path, reduce_range: bool = False) -> None:
     """Int8 weights, one scale per output channel (one per tensor lost twice as much cosine).
 
-    Written to a partial file first, then renamed: `target` is never half written.
+    `reduce_range` keeps weights to 7 bits, which CPUs without AVX-512 VNNI need to multiply
+    int8 without overflowing (e5_export.py). Written to a partial file first, then renamed:
+    `target` is never half written.
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -117,7 +119,10 @@ def quantize_int8(source: Path, target: Path) -> None:
     partial = target.with_name(f"{target.name}.{os.getpid()}")
     logging.disable(logging.WARNING)  # its advice to pre-process logs on the root logger
     try:
-        quantize_dynamic(source, partial, weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(
+            source, partial, weight_type=QuantType.QInt8, per_channel=True,
+            reduce_range=reduce_range,
+        )  # fmt: skip
         os.replace(partial, target)
     finally:
         logging.disable(logging.NOTSET)
