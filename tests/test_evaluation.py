@@ -377,7 +377,7 @@ def test_every_claim_quotes_its_evidence_from_the_article() -> None:
         if line
     ]
     assert len(claims) >= 150
-    kinds = {"supported", "number", "name", "role", "negation"}
+    kinds = {"supported", "number", "name", "role", "negation", "invented"}
     for claim in claims:
         assert claim["kind"] in kinds and claim["supported"] == (claim["kind"] == "supported")
         assert claim["split"] in {"fit", "validation", "held-out"}

@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Every claims file: claims.jsonl and the later, independently written ones (claims-fit-2.jsonl,
 # a held-out companion), each line with its own split.
 CLAIM_FILES = "benchmarks/questions/claims*.jsonl"
-KINDS = ("supported", "number", "name", "role", "negation")
+KINDS = ("supported", "number", "name", "role", "negation", "invented")
 BARS = {"supported": 0.85, "number": 0.95, "name": 0.90}
 
 
