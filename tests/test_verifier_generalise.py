@@ -9,6 +9,7 @@ from assistant import Assistant
 from assistant.generation.attachment import detached_facts
 from assistant.generation.checks import Checker, checker_for
 from assistant.generation.claims import check_claim
+from assistant.generation.names import name_lexicon, names
 from assistant.generation.negation import negation_mismatch
 
 SEATS_2009 = "The SP won 23 parliamentary seats in 2009, 5 in 2019"
@@ -95,3 +96,33 @@ def test_a_claim_may_join_a_sentence_and_the_one_it_refers_back_to(assistant: As
     assert check_claim(assistant.index, said, assistant.config).supported
     other = said.replace("Mayawati", "Akhilesh Yadav")
     assert not check_claim(assistant.index, other, assistant.config).supported
+
+
+@pytest.mark.parametrize(
+    ("statement", "supported"),
+    [
+        # Rule: a Devanagari word standing where the evidence sentence has a name (three of
+        # the four words around it shared) must be that name; a common word may stand for it.
+        ("उन्होंने कहा कि सभी कार्यकर्ता अधिक से अधिक लोगों को सपा में जोड़ने का प्रयास करें।", False),
+        ("उन्होंने कहा कि सभी कार्यकर्ता अधिक से अधिक लोगों को पार्टी में जोड़ने का प्रयास करें।", True),
+    ],
+)
+def test_a_word_in_a_name_s_place_is_that_name(
+    assistant: Assistant, checker: Checker, statement: str, supported: bool
+) -> None:
+    evidence = evidence_of(assistant, "अधिक से अधिक लोगों को बसपा में जोड़ने")
+    verdict = checker.check(statement, evidence)
+    assert verdict.supported is supported, verdict
+
+
+def test_hindi_names_after_a_title_or_before_a_surname() -> None:
+    lexicon = name_lexicon(["Pallavi Patel met Asaduddin Owaisi in Hyderabad.", "पार्टी ने कहा।"])
+    # Rule: unseen words after a title (नेता, प्रमुख ...) or right before a known name are names.
+    assert names("उसने वरिष्ठ नेता नसीमुद्दीन सिद्दीकी को निकाला।", lexicon) == [
+        "नसीमुद्दीन",
+        "सिद्दीकी",
+    ]
+    assert "अनुप्रिया" in names("बैठक में अनुप्रिया पटेल थीं।", lexicon)
+    # ... and a paraphrase naming no one keeps its common words, a known first name its own.
+    assert names("उसने वरिष्ठ नेता को पार्टी से निकाला।", lexicon) == []
+    assert "बैठक" not in names("बैठक में पल्लवी पटेल थीं।", lexicon)

@@ -19,6 +19,7 @@ from assistant.generation.facts import date_facts, facts
 from assistant.generation.names import missing_names, name_lexicon, names
 from assistant.generation.negation import negation_mismatch
 from assistant.generation.similarity import similarity
+from assistant.generation.swapped import swapped_names
 from assistant.generation.together import said_apart
 from assistant.retrieval import uses_multilingual
 from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
@@ -89,6 +90,7 @@ class Checker:
                 detached
             )
         absent = missing_names(names(statement, self.lexicon), text, statement)
+        absent += [w for w in swapped_names(statement, evidence, self.lexicon) if w not in absent]
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
         apart = said_apart(statement, evidence, self.lexicon)
