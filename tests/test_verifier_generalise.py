@@ -126,3 +126,30 @@ def test_hindi_names_after_a_title_or_before_a_surname() -> None:
     # ... and a paraphrase naming no one keeps its common words, a known first name its own.
     assert names("उसने वरिष्ठ नेता को पार्टी से निकाला।", lexicon) == []
     assert "बैठक" not in names("बैठक में पल्लवी पटेल थीं।", lexicon)
+
+
+@pytest.mark.parametrize(
+    ("statement", "supported"),
+    [
+        # Rule: "The INDIA alliance" names its subject, so the article before it is not read
+        # for names ("The BSP chief" still refers back): the BSP is only mentioned elsewhere.
+        (
+            "The INDIA alliance of Opposition parties against the BJP includes the Congress, "
+            "the TMC, the DMK and the BSP.",
+            False,
+        ),
+        (
+            "The INDIA alliance of Opposition parties against the BJP includes the Congress, "
+            "the TMC and the DMK.",
+            True,
+        ),
+    ],
+)
+def test_a_named_party_does_not_refer_back(
+    assistant: Assistant, checker: Checker, statement: str, supported: bool
+) -> None:
+    evidence = evidence_of(
+        assistant, "The INDIA alliance, on the other hand", "induction of BSP into the opposition"
+    )
+    verdict = checker.check(statement, evidence)
+    assert verdict.supported is supported, verdict

@@ -19,10 +19,13 @@ from assistant.generation.facts import date_facts, fact_spans, facts
 from assistant.generation.names import missing_names, names
 from index import PREFIX_CHARS, language_of
 
-# Pronouns and bare subjects ("The BSP chief") that refer back to someone named before.
+# Pronouns and bare subjects ("The BSP chief") that refer back to someone named before. A
+# person's title may take a name before it ("The BSP chief" is Mayawati); a party or alliance
+# with a capitalised word before it is named there ("The INDIA alliance"), not referred to.
 REFERS_BACK = re.compile(
-    r"\b(?:he|she|they|his|her|their|them|him|its|it|the\s+(?:[a-z]+\s+)?(?:party|leader|chief|"
-    r"minister|former|latter|alliance|government|outfit|spokesperson|organi[sz]ation|group))\b"
+    r"\b(?:he|she|they|his|her|their|them|him|its|it|the\s+(?:[a-z]+\s+)?(?:leader|chief|"
+    r"minister|former|latter|spokesperson)|the\s+(?:(?-i:[a-z]+)\s+)?(?:party|alliance|"
+    r"government|outfit|organi[sz]ation|group))\b"
     r"|(?<![\u0900-\u097f])(?:उन्होंने|उन्हें|उनका|उनकी|उनके|उनको|उसने|उसे|उसका|उसकी|उसके|उन्हीं|"
     r"इन्होंने|इन्हें|वह|वे|वो|पार्टी|दल|नेता|गठबंधन)(?![\u0900-\u097f])",
     re.IGNORECASE,
