@@ -39,7 +39,7 @@ class VerifierConfig:
     # Fitted values (README, "Generated answers"): leximin on the fit split, full ties strictest.
     coverage: float = 0.25  # share of a statement's word weight found in same-language evidence
     cross_coverage: float = 0.25  # the same across scripts, where only names and numbers match
-    similarity: float = 0.3  # cosine with English evidence (the model reads English only)
+    similarity: float = 0.35  # cosine with English evidence (the model reads English only)
     # multilingual-e5's cosine, for Hindi statements or evidence (in an index with e5 vectors).
     multilingual_similarity: float = 0.8
     # An e5 cosine this high passes a cross-script statement whatever its coverage (> 0).

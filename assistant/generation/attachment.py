@@ -25,11 +25,11 @@ def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list
     language = language_of(statement)
     detached = []
     for fact, start, end in fact_spans(statement):
-        around = _context(statement, start, end)
+        around = context(statement, start, end)
         if not around or fact in detached:
             continue  # a bare number ("34%") has nothing to attach
         places = [
-            (sentence.language, _context(sentence.text, place_start, place_end))
+            (sentence.language, context(sentence.text, place_start, place_end))
             for sentence in evidence
             for place_fact, place_start, place_end in fact_spans(sentence.text)
             if place_fact.rstrip("%") == fact.rstrip("%")
@@ -43,35 +43,42 @@ def detached_facts(statement: str, evidence: Sequence[EvidenceSentence]) -> list
 
 
 def _unpaired(statement: str, evidence: Sequence[EvidenceSentence]) -> list[str]:
-    """Facts that the evidence pairs with another fact than the statement does.
+    """Facts that the evidence pairs with other facts than the statement does.
 
     "The SP won 5 seats in 2009" against "won 23 seats in 2009, 5 in 2019": every fact is in the
-    evidence and near the same words, but its 5 goes with 2019. Only the fact that follows in the
-    same clause counts, and only where the evidence gives one (same language).
+    evidence and near the same words, but its 5 goes with 2019. Facts go together when a chain of
+    neighbours joins them in one clause, in either order: "the 12 seats where it finished second
+    in 2009" pairs as "second on around 12 seats in 2009" does. Same language only.
     """
     language = language_of(statement)
-    claimed = _following(statement)
+    claimed = _partners(statement)
     given: dict[str, set[str]] = {}
     for sentence in evidence:
         if sentence.language == language:
-            for fact, following in _following(sentence.text).items():
-                given.setdefault(fact, set()).update(following)
+            for fact, partners in _partners(sentence.text).items():
+                given.setdefault(fact, set()).update(partners)
     return [
         fact
-        for fact, following in claimed.items()
-        if given.get(fact) and not (following & given[fact])
+        for fact, partners in claimed.items()
+        if partners and given.get(fact) and not (partners & given[fact])
     ]
 
 
-def _following(text: str) -> dict[str, set[str]]:
-    """Each fact of `text` with the facts that follow it in the same clause, a few words on."""
+def _partners(text: str) -> dict[str, set[str]]:
+    """Each fact of `text` with the other facts of its chain: neighbours a few words apart."""
     spans = fact_spans(text)
-    pairs: dict[str, set[str]] = {}
-    for (fact, _, end), (after, start, _) in zip(spans, spans[1:], strict=False):
+    chains: list[list[str]] = [[fact] for fact, _, _ in spans[:1]]
+    for (_, _, end), (after, start, _) in zip(spans, spans[1:], strict=False):
         between = text[end:start]
         if not _CLAUSE_BREAK.search(between) and len(content_words(between)) <= PAIR_REACH:
-            pairs.setdefault(fact, set()).add(after)
-    return pairs
+            chains[-1].append(after)
+        else:
+            chains.append([after])
+    partners: dict[str, set[str]] = {}
+    for chain in chains:
+        for fact in chain:
+            partners.setdefault(fact, set()).update(other for other in chain if other != fact)
+    return partners
 
 
 def negation_about(statement: str, clause: str) -> bool:
@@ -89,7 +96,8 @@ def negation_about(statement: str, clause: str) -> bool:
     return False
 
 
-def _context(text: str, start: int, end: int) -> list[str]:
+def context(text: str, start: int, end: int) -> list[str]:
+    """The content words around a fact: two on each side, or all of one side at an end."""
     # Other facts are not context: "June" next to "1" says nothing about what happened on it.
     masked = list(text)
     for _, fact_start, fact_end in fact_spans(text):

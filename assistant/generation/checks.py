@@ -8,17 +8,18 @@ Thresholds are fitted by benchmarks/quality/claims_report.py on the fit split of
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.config import AssistantConfig, VerifierConfig
-from assistant.generation.attachment import detached_facts, negation_about
+from assistant.generation.attachment import detached_facts
 from assistant.generation.attribution import misattributed
 from assistant.generation.evidence import EvidenceSentence
-from assistant.generation.facts import date_facts, facts, negated
+from assistant.generation.facts import date_facts, facts
 from assistant.generation.names import missing_names, name_lexicon, names
+from assistant.generation.negation import negation_mismatch
 from assistant.generation.similarity import similarity
+from assistant.generation.swapped import swapped_names
 from assistant.generation.together import said_apart
 from assistant.retrieval import uses_multilingual
 from index import PREFIX_CHARS, StoredIndex, language_of, phonetic_tokens, tokenize
@@ -89,6 +90,7 @@ class Checker:
                 detached
             )
         absent = missing_names(names(statement, self.lexicon), text, statement)
+        absent += [w for w in swapped_names(statement, evidence, self.lexicon) if w not in absent]
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
         apart = said_apart(statement, evidence, self.lexicon)
@@ -96,23 +98,8 @@ class Checker:
             return "no one evidence sentence says these together: " + ", ".join(apart)
         elsewhere = misattributed(statement, evidence, self.lexicon, self.articles)
         if elsewhere:
-            return "a name is not in the sentence that says this: " + ", ".join(elsewhere)
-        # The negation that counts is the one in the clause the statement restates: "won 23
-        # seats ... but is not okay with" does not negate the winning.
-        clauses = [part for sentence in evidence for part in _CLAUSES.split(sentence.text)]
-        anchor = max(clauses, key=lambda clause: self.coverage(statement, clause))
-        # In the statement's language, a negator counts only if it bears on the statement's
-        # words: "but is not okay with the claims, citing ... 2 out of 403 MLA seats" does not
-        # negate the seats. Across scripts no words can be compared: any negator counts.
-        same = language_of(anchor) == language_of(statement)
-        anchor_negated = negation_about(statement, anchor) if same else negated(anchor)
-        if negated(statement) != anchor_negated:
-            return (
-                "it negates what the evidence says"
-                if negated(statement)
-                else ("the evidence says the opposite (a negation)")
-            )
-        return ""
+            return "a name or number is not in the sentence that says this: " + ", ".join(elsewhere)
+        return negation_mismatch(statement, evidence, self.coverage)
 
     def coverage(self, statement: str, evidence_text: str) -> float:
         """IDF-weighted share of the statement's words found in the evidence (any script).
@@ -137,9 +124,6 @@ class Checker:
         claimed = facts(statement)
         shared_facts = len(claimed & facts(sentence)) / len(claimed) if claimed else 0.0
         return self.coverage(statement, sentence) + shared_sounds + shared_facts
-
-
-_CLAUSES = re.compile(r"[;:]|,\s|\s(?:but|while|whereas|although)\s|\s(?:लेकिन|परंतु|जबकि|वहीं)\s")
 
 
 def _whole_sound(word: str) -> str:

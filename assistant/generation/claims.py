@@ -11,6 +11,7 @@ from assistant.answers import Citation
 from assistant.config import AssistantConfig
 from assistant.generation.checks import Checker, Verdict, checker_for
 from assistant.generation.evidence import EvidenceSentence, gather_evidence
+from assistant.generation.neighbours import neighbour_pairs
 from assistant.retrieval import Query, prepare_query, retrieve, uses_multilingual
 from index import StoredIndex, language_of
 
@@ -21,6 +22,7 @@ CLAIM_EVIDENCE = 40
 # sentences that e5 finds closest (words and sounds barely meet across scripts).
 OTHER_LANGUAGE_CHUNKS = 2
 OTHER_LANGUAGE_CANDIDATES = 2
+NEIGHBOURED = 2  # best sentences also tried with the sentence before and after them
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,20 @@ def judged_sets(
     checker = checker_for(index, config)
     ranked = _most_relevant(checker, claim, gather_evidence(index, hits, CLAIM_EVIDENCE))
     groups = _sets(ranked)
+    closest = ranked[:NEIGHBOURED]
     if multilingual:
         if query.multilingual is None:  # an English claim: its e5 vector, for the other language
             query = prepare_query(claim, config.index.model_path, multilingual=True)
         others = _other_language(index, query, config, ranked)
         # Alone, and together: a claim may join two sentences there too (a quote and its source).
         groups += [[sentence] for sentence in others] + ([others] if len(others) > 1 else [])
+        closest += others[:1]
+    # The best sentences with their neighbours: "She said ..." and whom it refers to.
+    tried = {tuple((s.source, s.start) for s in group) for group in groups}
+    for pair in neighbour_pairs(index, closest):
+        if tuple((s.source, s.start) for s in pair) not in tried:
+            groups.append(pair)
+            tried.add(tuple((s.source, s.start) for s in pair))
     return [(group, checker.check(claim, group)) for group in groups]
 
 

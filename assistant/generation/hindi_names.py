@@ -32,6 +32,11 @@ _PRONOUNS = frozenset(
     "इसके उसके इनके उनके इसकी उसकी इनकी उनकी इसका उसका इनका उनका इसलिए जो जिस जिन कोई कुछ "
     "सभी सब दोनों खुद स्वयं अपने अपनी अपना".split()
 )
+# Titles: what follows them, up to the next known word, is a name (general vocabulary).
+TITLES = frozenset(
+    "नेता प्रमुख अध्यक्ष उपाध्यक्ष मंत्री मुख्यमंत्री प्रधानमंत्री सांसद विधायक प्रवक्ता "
+    "महासचिव सचिव सुप्रीमो संयोजक प्रभारी श्री श्रीमती डॉ".split()
+)
 _UNSEEN = "^"  # lexicon key of a Devanagari word the documents use, and of its first letters
 
 
@@ -66,7 +71,27 @@ def context_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
         else:
             found += _names_in_run(run, word, known_names, after_agent)
             run, at_clause_start, after_agent = [], False, False
-    return found + _names_in_run(run, "", known_names, after_agent)
+    found += _names_in_run(run, "", known_names, after_agent)
+    return found + [word for word in _beside_names(sentence, lexicon) if word not in found]
+
+
+def _beside_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
+    """Unseen words after a title, or right before a word sounding as a name of the documents.
+
+    "वरिष्ठ नेता नसीमुद्दीन सिद्दीकी को": a full name after its title; "अनुप्रिया पटेल": a first name.
+    """
+    words = _HINDI_WORD.findall(sentence)
+    found = []
+    for place, word in enumerate(words):
+        if not _unseen(word, lexicon):
+            continue
+        before = place - 1
+        while before >= 0 and _unseen(words[before], lexicon):
+            before -= 1  # a run of unseen words: a full name after its title
+        titled = before >= 0 and words[before] in TITLES
+        if titled or (place + 1 < len(words) and _proper(words[place + 1], lexicon)):
+            found.append(word)
+    return found
 
 
 def _names_in_run(
@@ -96,6 +121,14 @@ def _unseen(word: str, lexicon: frozenset[str]) -> bool:
     # Too short to have a sound ("जया"): nothing tells it from a common word. A sound the
     # documents give a name ("यादव", Yadav) makes the word a name, not an unseen word.
     return bool(sound) and sound[0] not in lexicon
+
+
+def _proper(word: str, lexicon: frozenset[str]) -> bool:
+    """A word sounding as a name the documents never write in lower case (names.PROPER keys)."""
+    if word in _PRONOUNS or word in COMMON_WORDS or word in FUNCTION_WORDS:
+        return False
+    sound = [token for token in phonetic_tokens(word) if token.startswith("=")]
+    return bool(sound) and "!" + sound[0] in lexicon
 
 
 def _named(word: str, lexicon: frozenset[str]) -> bool:
