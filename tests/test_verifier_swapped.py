@@ -8,7 +8,7 @@ from test_verifier import evidence_of
 from assistant import Assistant
 from assistant.generation.checks import checker_for
 from assistant.generation.evidence import EvidenceSentence
-from assistant.generation.names import name_lexicon
+from assistant.generation.names import missing_names, name_lexicon
 from assistant.generation.swapped import swapped_names
 
 PLAN = "Rajan asked the workers to stop the Tata plan to close the mill in Pune."
@@ -63,3 +63,11 @@ def test_a_name_in_another_s_place_among_names(
     evidence = evidence_of(assistant, "AICC in-charge of Uttar Pradesh", "Mallikarjun Kharge")
     verdict = checker.check(statement, evidence)
     assert verdict.supported is supported, verdict
+
+
+def test_an_acronym_is_found_by_its_letters_in_english() -> None:
+    # Rule: capitals are initials: AIADMK is not DMK, though it sounds so once its vowels go;
+    # the acronym as written, or its sound in Devanagari (एआईएडीएमके), is found.
+    assert missing_names(["AIADMK"], "It includes the Congress and the DMK.") == ["AIADMK"]
+    assert missing_names(["DMK"], "It includes the Congress and the DMK.") == []
+    assert missing_names(["AIADMK"], "इसमें एआईएडीएमके शामिल है।") == []
