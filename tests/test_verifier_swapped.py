@@ -71,3 +71,4 @@ def test_an_acronym_is_found_by_its_letters_in_english() -> None:
     assert missing_names(["AIADMK"], "It includes the Congress and the DMK.") == ["AIADMK"]
     assert missing_names(["DMK"], "It includes the Congress and the DMK.") == []
     assert missing_names(["AIADMK"], "इसमें एआईएडीएमके शामिल है।") == []
+    assert missing_names(["BSP"], "The BSP's ties with the SP are close.") == []

@@ -90,7 +90,8 @@ def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
 
 def missing_names(sentence_names: list[str], evidence: str, sentence: str = "") -> list[str]:
     """The names not found in the evidence, as written, as a transliteration or an acronym."""
-    words = {w.lower() for w in _LATIN_WORD.findall(evidence)} | set(_HINDI_WORD.findall(evidence))
+    latin = {re.sub(r"['’]s$", "", w.lower()) for w in _LATIN_WORD.findall(evidence)}  # "BSP's"
+    words = latin | set(_HINDI_WORD.findall(evidence))
     prefixes = {w[:NAME_PREFIX] for w in words if len(w) >= NAME_PREFIX}
     sounds = set(phonetic_tokens(evidence))
     # An acronym's letters are initials, not sounds: AIADMK sounds as DMK once its vowels go.
