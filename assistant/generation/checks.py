@@ -90,7 +90,8 @@ class Checker:
                 detached
             )
         absent = missing_names(names(statement, self.lexicon), text, statement)
-        absent += [w for w in swapped_names(statement, evidence, self.lexicon) if w not in absent]
+        swapped = swapped_names(statement, evidence, self.lexicon, self.articles)
+        absent += [w for w in swapped if w not in absent]
         if absent:
             return "a name is not in the evidence: " + ", ".join(absent)
         apart = said_apart(statement, evidence, self.lexicon)

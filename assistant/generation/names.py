@@ -90,19 +90,27 @@ def name_lexicon(texts: Iterable[str]) -> frozenset[str]:
 
 def missing_names(sentence_names: list[str], evidence: str, sentence: str = "") -> list[str]:
     """The names not found in the evidence, as written, as a transliteration or an acronym."""
-    words = {w.lower() for w in _LATIN_WORD.findall(evidence)} | set(_HINDI_WORD.findall(evidence))
+    latin = {re.sub(r"['’]s$", "", w.lower()) for w in _LATIN_WORD.findall(evidence)}  # "BSP's"
+    words = latin | set(_HINDI_WORD.findall(evidence))
     prefixes = {w[:NAME_PREFIX] for w in words if len(w) >= NAME_PREFIX}
     sounds = set(phonetic_tokens(evidence))
+    # An acronym's letters are initials, not sounds: AIADMK sounds as DMK once its vowels go.
+    # Written in capitals, it is found by its letters in English and by its sound in Hindi.
+    spoken = set(phonetic_tokens(" ".join(_HINDI_WORD.findall(evidence))))
     by_acronym = acronym_names(sentence_names, evidence, sentence)
     return [
         name
         for name in sentence_names
         if name.lower() not in words
         and not (len(name) >= NAME_PREFIX and name.lower()[:NAME_PREFIX] in prefixes)
-        and skeleton(name) not in sounds
-        and not _sounds_alike(name, sounds)
+        and skeleton(name) not in (spoken if _initials(name) else sounds)
+        and not _sounds_alike(name, spoken if _initials(name) else sounds)
         and name not in by_acronym
     ]
+
+
+def _initials(name: str) -> bool:
+    return name.isascii() and name.isupper() and len(name) > 1
 
 
 def _sounds_alike(name: str, sounds: set[str]) -> bool:

@@ -1,57 +1,96 @@
-"""Names swapped in a near copy: a word standing where the evidence sentence has a name.
+"""Names swapped in a near copy: a word standing where a sentence of the article has a name.
 
 Devanagari has no capitals, and a Hindi name the documents use in Hindi only, or one too short
 to have a sound of its own (सपा), is not told from a common word by its spelling. But a statement
-that copies an evidence sentence around one word ("लोगों को सपा में जोड़ने" against "लोगों को
-बसपा में जोड़ने", "मायावती आगरा में ही रहकर" against "लखनऊ में ही रहकर") puts that word in the
-name's place: it must be that name. Common words are exempt (a paraphrase says "पार्टी" for the
-party's name), as are words the evidence sentence also holds (a reordering).
+that copies a sentence around one word ("लोगों को सपा में जोड़ने" against "लोगों को बसपा में
+जोड़ने", "AICC in-charge of Uttar Pradesh KC Venugopal told" against "... Avinash Pande told")
+puts that word in the name's place: it must be that name. Common words are exempt (a paraphrase
+says "पार्टी" for the party's name), as are words the sentence also holds (a reordering). The
+sentences compared are the evidence's, and those of the documents that the statement copies more
+closely than any evidence sentence: a statement citing a loosely related sentence while copying
+another one with its name changed says what the documents say of someone else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
+from assistant.generation.attachment import content_words
 from assistant.generation.common_words import COMMON_WORDS, FUNCTION_WORDS
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.names import missing_names, names
 from index import language_of
 
-# Devanagari words only: an English name is capitalised, and names.py finds it wherever it is.
-_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
-REACH = 2  # words on each side of the slot
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|[\u0900-\u0963\u0971-\u097f]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?।])[\"'”’]?\s+|\n+")
+REACH = 2  # words on each side of the slot, names not counted (a paraphrase moves a subject)
 MATCHED = 3  # of the (up to) four words around the slot, how many the two must share
+COPIED = 0.5  # share of the statement's content words an article sentence holds to be a copy
 
 
 def swapped_names(
-    statement: str, evidence: Sequence[EvidenceSentence], lexicon: frozenset[str]
+    statement: str,
+    evidence: Sequence[EvidenceSentence],
+    lexicon: frozenset[str],
+    articles: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The statement's words that stand where a same-language evidence sentence has a name."""
-    words = _WORD.findall(statement)
+    """The statement's words that stand where a same-language sentence (docstring) has a name."""
     language = language_of(statement)
+    own = [sentence.text for sentence in evidence if sentence.language == language]
+    candidates = own + _copied(statement, own, list((articles or {}).values()), language)
+    mine = set(names(statement, lexicon))
+    words = _words(statement)
     found: list[str] = []
-    for sentence in evidence:
-        if sentence.language != language:
-            continue
-        theirs = _WORD.findall(sentence.text)
-        named = set(names(sentence.text, lexicon))
-        slots = [(j, other) for j, other in enumerate(theirs) if other in named]
+    for text in candidates:
+        theirs = _words(text)
+        named = set(names(text, lexicon))
+        slots = [j for j, other in enumerate(theirs) if other in named]
         for i, word in enumerate(words):
-            if word in found or _common(word) or not slots:
+            if word in found or not slots or not _may_be_swapped(word, mine):
                 continue
-            around = _around(words, i)
+            around = _around(words, i, mine)
             if any(
-                other != word and len(around & _around(theirs, j)) >= MATCHED for j, other in slots
-            ) and missing_names([word], sentence.text, statement):
+                theirs[j] != word and len(around & _around(theirs, j, named)) >= MATCHED
+                for j in slots
+            ) and missing_names([word], text, statement):
                 found.append(word)
     return found
 
 
-def _around(words: list[str], place: int) -> set[str]:
-    return set(words[max(0, place - REACH) : place] + words[place + 1 : place + 1 + REACH])
+def _copied(statement: str, own: list[str], articles: list[str], language: str) -> list[str]:
+    """Document sentences holding more of the statement's words than any evidence sentence does."""
+    claimed = set(content_words(statement))
+    best = max((len(claimed & set(content_words(text))) for text in own), default=0)
+    copies = []
+    for article in articles:
+        for text, words in _sentences(article):
+            shared = len(claimed & words)
+            if shared > best and shared >= COPIED * len(claimed) and language_of(text) == language:
+                copies.append(text)
+    return copies
 
 
-def _common(word: str) -> bool:
-    """A word a paraphrase may put for a name: a common or function word."""
-    return word in COMMON_WORDS or word in FUNCTION_WORDS
+@lru_cache(maxsize=16)  # the same few articles for every statement checked against them
+def _sentences(article: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    texts = [text for text in _SENTENCE_END.split(article) if text.strip()]
+    return tuple((text, frozenset(content_words(text))) for text in texts)
+
+
+def _words(text: str) -> list[str]:
+    return [re.sub(r"['’]s$", "", word).strip("'’-") for word in _WORD.findall(text)]
+
+
+def _around(words: list[str], place: int, skipped: set[str]) -> set[str]:
+    """Up to REACH words on each side of the slot, names skipped, lower-cased."""
+    before = [w.lower() for w in words[:place] if w not in skipped][-REACH:]
+    after = [w.lower() for w in words[place + 1 :] if w not in skipped][:REACH]
+    return set(before + after)
+
+
+def _may_be_swapped(word: str, statement_names: set[str]) -> bool:
+    """A name of the statement, or a Devanagari word that is no common or function word."""
+    if word.isascii():  # English names are capitalised: names.py found them
+        return word in statement_names
+    return word not in COMMON_WORDS and word not in FUNCTION_WORDS
