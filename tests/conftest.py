@@ -16,6 +16,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant import Assistant, AssistantConfig  # noqa: E402
+from assistant.generation.checks import Checker, checker_for  # noqa: E402
 from index import IndexConfig, build_index  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,6 +36,12 @@ def storage_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def assistant(storage_dir: Path) -> Assistant:
     """An assistant over documents/."""
     return Assistant.open(AssistantConfig(index=IndexConfig(storage_dir=storage_dir)))
+
+
+@pytest.fixture(scope="session")
+def checker(assistant: Assistant) -> Checker:
+    """The verifier over documents/, as `assistant check` and generated answers use it."""
+    return checker_for(assistant.index, assistant.config)
 
 
 def make_index(documents: Path, storage: Path) -> Assistant:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.generation.attachment import negation_about
-from assistant.generation.checks import Checker, checker_for
+from assistant.generation.checks import Checker
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import facts, negated
 from assistant.generation.hindi_names import context_names
@@ -45,11 +45,6 @@ def evidence_of(assistant: Assistant, *parts: str) -> list[EvidenceSentence]:
             )
         )  # fmt: skip
     return found
-
-
-@pytest.fixture(scope="module")
-def checker(assistant: Assistant) -> Checker:
-    return checker_for(assistant.index, assistant.config)
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,6 @@ COUNTED = "Votes will be counted on June 4"
 CADRES = "The BSP will not activate its cadres in any bypoll in future"
 
 
-@pytest.fixture(scope="module")
-def checker(assistant: Assistant) -> Checker:
-    return checker_for(assistant.index, assistant.config)
-
-
 def test_facts_go_together_in_either_order(assistant: Assistant) -> None:
     # Rule: facts a chain of neighbours joins in one clause go together, in either order.
     second = evidence_of(assistant, SECOND)

@@ -7,7 +7,7 @@ from test_verifier import evidence_of
 
 from assistant import Assistant
 from assistant.generation.attribution import misattributed
-from assistant.generation.checks import Checker, checker_for
+from assistant.generation.checks import Checker
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import facts
 from assistant.generation.names import missing_names, name_lexicon, names
@@ -19,11 +19,6 @@ PHASES = "Uttar Pradesh will vote in seven phases"
 COUNTED = "Votes will be counted on June 4"
 HINDI_MEETING = "मायावती ने 30 जून को राष्ट्रीय और प्रदेश कमेटी"
 BYPOLL = "उपचुनाव में सपा को हार मिली है"
-
-
-@pytest.fixture(scope="module")
-def checker(assistant: Assistant) -> Checker:
-    return checker_for(assistant.index, assistant.config)
 
 
 def test_numbers_written_as_words_in_english_and_hindi() -> None:
