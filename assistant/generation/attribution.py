@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant.generation.attachment import content_words, context
+from assistant.generation.attachment import WINDOW, content_words, context
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, fact_spans, facts
 from assistant.generation.names import missing_names, names
@@ -21,11 +21,12 @@ from index import PREFIX_CHARS, language_of
 
 # Pronouns and bare subjects ("The BSP chief") that refer back to someone named before. A
 # person's title may take a name before it ("The BSP chief" is Mayawati); a party or alliance
-# with a capitalised word before it is named there ("The INDIA alliance"), not referred to.
+# with a capitalised word before it is named there ("The INDIA alliance"), not referred to, and
+# so is what "the leader of ..." or "the party led by ..." speaks of.
 REFERS_BACK = re.compile(
     r"\b(?:he|she|they|his|her|their|them|him|its|it|the\s+(?:[a-z]+\s+)?(?:leader|chief|"
     r"minister|former|latter|spokesperson)|the\s+(?:(?-i:[a-z]+)\s+)?(?:party|alliance|"
-    r"government|outfit|organi[sz]ation|group))\b"
+    r"government|outfit|organi[sz]ation|group))\b(?!\s+(?:of|led\s+by|headed\s+by)\b)"
     r"|(?<![\u0900-\u097f])(?:उन्होंने|उन्हें|उनका|उनकी|उनके|उनको|उसने|उसे|उसका|उसकी|उसके|उन्हीं|"
     r"इन्होंने|इन्हें|वह|वे|वो|पार्टी|दल|नेता|गठबंधन)(?![\u0900-\u097f])",
     re.IGNORECASE,
@@ -53,7 +54,7 @@ def misattributed(
         return []  # no sentence shares its content words: nothing to attribute by
     # Another script's sentences may carry any part: their words cannot be compared.
     carriers = [s for i, s in enumerate(evidence) if i not in own] + [evidence[main]]
-    carriers += [evidence[i] for i in own if len(covered[i] - covered[main]) >= SPAN_WORDS]
+    helpers = [evidence[i] for i in own if len(covered[i] - covered[main]) >= SPAN_WORDS]
     texts = [sentence.text for sentence in carriers]
     content = evidence[main]
     misplaced = _misplaced_facts(statement, evidence, content, name_words)
@@ -63,7 +64,27 @@ def misattributed(
         # sentence just before, or the one that opened "The BSP chief ... she ... she").
         texts += [content.title, articles.get(content.source, "")[: content.start]]
         texts += [s.text for s in evidence if s.source == content.source and s.end <= content.start]
-    return missing_names(claimed, " ".join(texts), statement) + misplaced
+    missing = missing_names(claimed, " ".join(texts), statement)
+    main_words = set(content_words(content.text))
+    return [
+        name
+        for name in missing
+        if not any(_helps(statement, name, helper, name_words | main_words) for helper in helpers)
+    ] + misplaced
+
+
+def _helps(statement: str, name: str, helper: EvidenceSentence, known: set[str]) -> bool:
+    """Whether a sentence adding to the content holds the name with the words next to it.
+
+    "Owaisi and Patel held a meeting in Lucknow" takes no Lucknow from "a joint press conference
+    in Lucknow ... the alliance was announced" beside "Owaisi and Patel met in Hyderabad".
+    """
+    if missing_names([name], helper.text, statement):
+        return False
+    place = statement.find(name)
+    before = content_words(statement[:place])[-WINDOW:] if place >= 0 else []
+    after = content_words(statement[place + len(name) :])[:WINDOW] if place >= 0 else []
+    return bool((set(before + after) - known) & set(content_words(helper.text)))
 
 
 def _covered(words: list[str], sentence: str) -> set[str]:

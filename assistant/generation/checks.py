@@ -16,6 +16,7 @@ from assistant.generation.attachment import detached_facts
 from assistant.generation.attribution import misattributed
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.facts import date_facts, facts
+from assistant.generation.lists import listed_apart
 from assistant.generation.names import missing_names, name_lexicon, names
 from assistant.generation.negation import negation_mismatch
 from assistant.generation.similarity import similarity
@@ -97,6 +98,9 @@ class Checker:
         apart = said_apart(statement, evidence, self.lexicon)
         if apart:
             return "no one evidence sentence says these together: " + ", ".join(apart)
+        listed = listed_apart(statement, evidence, self.lexicon)
+        if listed:
+            return "no evidence sentence names these together: " + ", ".join(listed)
         elsewhere = misattributed(statement, evidence, self.lexicon, self.articles)
         if elsewhere:
             return "a name or number is not in the sentence that says this: " + ", ".join(elsewhere)
