@@ -13,7 +13,9 @@ from assistant.generation.lists import listed_apart, listed_pairs
 from assistant.generation.names import name_lexicon
 
 STRIKE = "The union will not call a strike in Pune or Nashik this year, the union said."
-ELSEWHERE = "The owners, who had hoped for calm in Pune and Nashik, also face a vote in Nagpur."
+ELSEWHERE = (
+    "The owners, who hoped for calm in Pune and Nashik, face a hard vote on wages in Nagpur."
+)
 HINDI = "नागपुर: गुरुवार को यूनियन कार्यालय में कोल्हापुर और औरंगाबाद में हड़ताल की तैयारियों पर बैठक हुई।"
 MET = "Three days before the deal, union chief Rajan Mehta and Birla met in Mumbai."
 SIGNED = "At a press event on Monday in Nagpur with Rajan Mehta and Birla, the deal was signed."
