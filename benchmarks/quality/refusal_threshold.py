@@ -11,10 +11,10 @@ A threshold per model then refuses; we pick the one that refuses the most unansw
 while refusing at most 10% of each kind of answerable ones. The held-out sets are only
 reported, never fit: documents-gold.jsonl, documents-unseen.jsonl, written later by another
 author who never saw the gold set (its questions that nearly repeated a gold question were
-dropped), and documents-unseen-2.jsonl and documents-crosslingual-heldout-4.jsonl, written blind
-in the sixth round. The cross-lingual sets held out in earlier rounds were reported there: they
-are now documents-crosslingual-validation*.jsonl, for checking a change made on the tuning sets
-(`--held-out` them).
+dropped), and documents-unseen-3.jsonl and documents-crosslingual-heldout-5.jsonl, written blind
+late in the sixth round. The sets held out before were reported then: they are now
+documents-crosslingual-validation*.jsonl and documents-validation-unseen-2.jsonl, for checking a
+change made on the tuning sets (`--held-out` them).
 """
 
 from __future__ import annotations
@@ -165,8 +165,8 @@ def main() -> None:
         default=[
             QUESTIONS / "documents-gold.jsonl",
             QUESTIONS / "documents-unseen.jsonl",
-            QUESTIONS / "documents-unseen-2.jsonl",
-            QUESTIONS / "documents-crosslingual-heldout-4.jsonl",
+            QUESTIONS / "documents-unseen-3.jsonl",
+            QUESTIONS / "documents-crosslingual-heldout-5.jsonl",
         ],
     )
     parser.add_argument("--storage", default=STORAGE)
