@@ -10,7 +10,7 @@ import pytest
 from assistant.generation.attribution import misattributed
 from assistant.generation.evidence import EvidenceSentence
 from assistant.generation.lists import listed_apart, listed_pairs
-from assistant.generation.names import name_lexicon
+from assistant.generation.names import name_lexicon, names
 
 STRIKE = "The union will not call a strike in Pune or Nashik this year, the union said."
 ELSEWHERE = (
@@ -108,3 +108,14 @@ def test_the_leader_of_names_its_own_subject() -> None:
     )
     claim = "Mehta, the union's leader, met Rajan in Pune."
     assert misattributed(claim, [content, other], LEXICON, articles) == ["Pune"]
+
+
+def test_hindi_names_listed_with_a_documents_word_or_owning_a_title() -> None:
+    lexicon = name_lexicon(["Birla met Rajan.", "हड़ताल नागपुर और कोल्हापुर में हुई। बैठक हुई।"])
+    # Rule: a word no document has, listed with a word of the documents that is no common word
+    # ("कोल्हापुर और सोलापुर"), is a name; so is one whose office a title is ("... के पूर्व विधायक").
+    assert "सोलापुर" in names("हड़ताल कोल्हापुर और सोलापुर में हुई।", lexicon)
+    assert "लातूर" in names("लातूर के पूर्व विधायक ने बैठक की।", lexicon)
+    # Unseen common nouns listed with the documents' common words, or before no title, are not.
+    assert names("बैठक और चर्चा हुई।", lexicon) == []
+    assert names("बैठक के बाद चर्चा हुई।", lexicon) == []

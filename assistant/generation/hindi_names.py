@@ -6,16 +6,22 @@ matched to their English names. What marks it is position: a name opens its clau
 agent told or met ("ने रॉयटर्स को बताया"). A word counts only if no document has it (as written or
 by its first letters), its sound is no name of theirs, it is no fact (month, weekday, count) or
 pronoun, it is not on the common-word lists (common_words.py: titles such as प्रमुख, नेता), and it
-does not end like a plural noun. Next to a known name it is a first name ("अनुप्रिया पटेल ने").
+does not end like a plural noun (hindi_words.py). Next to a known name it is a first name
+("अनुप्रिया पटेल ने"); listed with a word of the documents that is no common word, a list's member
+("आजमगढ़ और मैनपुरी"); before "के पूर्व विधायक" and such, whose office the title is.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.generation.common_words import COMMON_WORDS, FUNCTION_WORDS
-from assistant.generation.facts import facts
-from index import PREFIX_CHARS, phonetic_tokens
+from assistant.generation.hindi_words import (
+    TITLES,
+    a_documents_name,
+    named,
+    proper,
+    unseen,
+)
 
 _HINDI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
 # Where a clause starts: the sentence's start, a comma or colon, "that" and "and".
@@ -24,27 +30,8 @@ _CLAUSE_OPENERS = _CONJUNCTIONS | {"कि"}
 _CLAUSE_MARKS = re.compile(r"[,;:।.!?]")
 _AGENT = "ने"
 _RECIPIENT_MARKS = frozenset({"को", "से"})  # the ergative marker: what stands before it is who acted
-# Names take no plural: "ताकतों", "नेताओं", "बैठकें" are common nouns.
-PLURAL_ENDINGS = ("ों", "ओं", "ें", "एं", "ियां", "ियाँ")
-# Pronouns open clauses as names do, and a claim may use one its evidence does not.
-_PRONOUNS = frozenset(
-    "मैं हम आप तुम यह ये वह वे इस उस इन उन इसे उसे इन्हें उन्हें इसने उसने इन्होंने उन्होंने "
-    "इसके उसके इनके उनके इसकी उसकी इनकी उनकी इसका उसका इनका उनका इसलिए जो जिस जिन कोई कुछ "
-    "सभी सब दोनों खुद स्वयं अपने अपनी अपना".split()
-)
-# Titles: what follows them, up to the next known word, is a name (general vocabulary).
-TITLES = frozenset(
-    "नेता प्रमुख अध्यक्ष उपाध्यक्ष मंत्री मुख्यमंत्री प्रधानमंत्री सांसद विधायक प्रवक्ता "
-    "महासचिव सचिव सुप्रीमो संयोजक प्रभारी श्री श्रीमती डॉ".split()
-)
-_UNSEEN = "^"  # lexicon key of a Devanagari word the documents use, and of its first letters
-
-
-def vocabulary_keys(text: str) -> set[str]:
-    """The keys that tell, for one text, which Hindi words (and first letters) the documents use."""
-    keys = {_UNSEEN + word for word in _HINDI_WORD.findall(text)}
-    keys |= {_UNSEEN + word[:PREFIX_CHARS] for word in _HINDI_WORD.findall(text)}
-    return keys
+_POSSESSIVE = frozenset({"का", "की", "के"})
+_TITLE_ADJECTIVES = frozenset({"पूर्व", "वरिष्ठ", "वर्तमान", "नए", "नई", "राष्ट्रीय", "प्रदेश"})
 
 
 def context_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
@@ -63,10 +50,10 @@ def context_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
             found += _names_in_run(run, word, known_names, after_agent)
             # After "X ने" comes whom X told or met: "ने रॉयटर्स को बताया".
             run, at_clause_start, after_agent = [], True, word == _AGENT
-        elif at_clause_start and _named(word, lexicon):
+        elif at_clause_start and named(word, lexicon):
             known_names.add(word)
             run.append(word)
-        elif at_clause_start and _unseen(word, lexicon):
+        elif at_clause_start and unseen(word, lexicon):
             run.append(word)
         else:
             found += _names_in_run(run, word, known_names, after_agent)
@@ -83,15 +70,40 @@ def _beside_names(sentence: str, lexicon: frozenset[str]) -> list[str]:
     words = _HINDI_WORD.findall(sentence)
     found = []
     for place, word in enumerate(words):
-        if not _unseen(word, lexicon):
+        if not unseen(word, lexicon):
             continue
         before = place - 1
-        while before >= 0 and _unseen(words[before], lexicon):
+        while before >= 0 and unseen(words[before], lexicon):
             before -= 1  # a run of unseen words: a full name after its title
         titled = before >= 0 and words[before] in TITLES
-        if titled or (place + 1 < len(words) and _proper(words[place + 1], lexicon)):
+        after = words[place + 1 : place + 4]
+        if (
+            titled
+            or (after and proper(after[0], lexicon))
+            or _listed_with_a_name(sentence, word, lexicon)
+            or _owns_a_title(after)
+        ):
             found.append(word)
     return found
+
+
+def _listed_with_a_name(sentence: str, word: str, lexicon: frozenset[str]) -> bool:
+    """An unseen word listed with a documents' word that is no common word ("आजमगढ़ और मैनपुरी").
+
+    Lists join like with like; the documents' common nouns are on the common-word lists.
+    """
+    joined = r"\s*(?:,|\s(?:और|तथा|एवं|या))\s+"
+    partners = re.findall(rf"(\S+){joined}{re.escape(word)}(?!\S)", sentence)
+    partners += re.findall(rf"(?<!\S){re.escape(word)}{joined}(\S+)", sentence)
+    return any(a_documents_name(partner.strip(",।"), lexicon) for partner in partners)
+
+
+def _owns_a_title(after: list[str]) -> bool:
+    """Whose office the title after it is: "मुजफ्फरनगर के पूर्व विधायक" (possessive, "former")."""
+    if not after or after[0] not in _POSSESSIVE:
+        return False
+    rest = [word for word in after[1:] if word not in _TITLE_ADJECTIVES]
+    return bool(rest) and rest[0] in TITLES
 
 
 def _names_in_run(
@@ -106,34 +118,6 @@ def _names_in_run(
         return unseen
     # Two unseen words joined to another subject ("शिवपाल यादव और ..."): a full name.
     return unseen if len(run) == 2 and following in _CONJUNCTIONS else []
-
-
-def _unseen(word: str, lexicon: frozenset[str]) -> bool:
-    if facts(word):  # a month, a weekday or a count ("सोमवार को") is checked as a fact
-        return False
-    if word in _PRONOUNS or word in COMMON_WORDS or word in FUNCTION_WORDS:
-        return False
-    if word.endswith(PLURAL_ENDINGS) or _UNSEEN + word in lexicon:
-        return False
-    if _UNSEEN + word[:PREFIX_CHARS] in lexicon:
-        return False
-    sound = [token for token in phonetic_tokens(word) if token.startswith("=")]
-    # Too short to have a sound ("जया"): nothing tells it from a common word. A sound the
-    # documents give a name ("यादव", Yadav) makes the word a name, not an unseen word.
-    return bool(sound) and sound[0] not in lexicon
-
-
-def _proper(word: str, lexicon: frozenset[str]) -> bool:
-    """A word sounding as a name the documents never write in lower case (names.PROPER keys)."""
-    if word in _PRONOUNS or word in COMMON_WORDS or word in FUNCTION_WORDS:
-        return False
-    sound = [token for token in phonetic_tokens(word) if token.startswith("=")]
-    return bool(sound) and "!" + sound[0] in lexicon
-
-
-def _named(word: str, lexicon: frozenset[str]) -> bool:
-    sound = [token for token in phonetic_tokens(word) if token.startswith("=")]
-    return bool(sound) and sound[0] in lexicon
 
 
 def _words_with_gaps(sentence: str) -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from assistant.generation.acronyms import acronym_names, skeleton
 from assistant.generation.common_words import COMMON_WORDS, ENGLISH_FUNCTION_WORDS, FUNCTION_WORDS
-from assistant.generation.hindi_names import PLURAL_ENDINGS, context_names, vocabulary_keys
+from assistant.generation.hindi_names import context_names
+from assistant.generation.hindi_words import PLURAL_ENDINGS, vocabulary_keys
 from index import phonetic_tokens
 
 # Capitalised words that start sentences or clauses without naming anyone.
