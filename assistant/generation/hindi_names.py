@@ -110,14 +110,14 @@ def _names_in_run(
     run: list[str], following: str, known_names: set[str], after_agent: bool
 ) -> list[str]:
     # Next to a known name stand first names ("अनुप्रिया पटेल ने"); titles ("वरिष्ठ नेता",
-    # "बसपा प्रमुख") and nouns ("इंडिया गठबंधन") are common words, never in the run (_unseen).
-    unseen = [word for word in run if word not in known_names]
+    # "बसपा प्रमुख") and nouns ("इंडिया गठबंधन") are common words, never in the run (unseen).
+    new_words = [word for word in run if word not in known_names]
     if following == _AGENT:  # "नीतीश कुमार ने": who acted
-        return unseen
+        return new_words
     if after_agent and following in _RECIPIENT_MARKS:  # "ने रॉयटर्स को बताया"
-        return unseen
+        return new_words
     # Two unseen words joined to another subject ("शिवपाल यादव और ..."): a full name.
-    return unseen if len(run) == 2 and following in _CONJUNCTIONS else []
+    return new_words if len(run) == 2 and following in _CONJUNCTIONS else []
 
 
 def _words_with_gaps(sentence: str) -> list[tuple[str, str]]:
