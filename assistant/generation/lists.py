@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from assistant.generation.attachment import PAIR_REACH, content_words
 from assistant.generation.evidence import EvidenceSentence
-from assistant.generation.names import missing_names, names
+from assistant.generation.names import bare_name, missing_names, names
 
 # What joins two listed names: "and", "or" (with "the" after), Hindi "और", "तथा", "एवं", "या".
 _JOINED = re.compile(r"^\s*(?:and|or|&|और|तथा|एवं|या)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -39,9 +39,9 @@ def listed_pairs(statement: str, lexicon: frozenset[str]) -> list[tuple[str, str
     """Pairs of names of the statement joined by a conjunction, in order."""
     claimed = set(names(statement, lexicon))
     words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(statement)]
-    places = [(w, start, end) for w, start, end in words if _bare(w) in claimed]
+    places = [(w, start, end) for w, start, end in words if bare_name(w) in claimed]
     return [
-        (_bare(one), _bare(other))
+        (bare_name(one), bare_name(other))
         for (one, _, end), (other, start, _) in zip(places, places[1:], strict=False)
         if _JOINED.match(statement[end:start])
     ]
@@ -65,7 +65,3 @@ def _together(first: str, second: str, sentence: str) -> bool:
             ):
                 return True
     return False
-
-
-def _bare(word: str) -> str:
-    return re.sub(r"['’]s$", "", word).strip("'’-")

@@ -36,7 +36,7 @@ def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
     """
     found = []
     for match in _LATIN_WORD.finditer(sentence):
-        word = re.sub(r"['’]s$", "", match.group()).strip("'’-")
+        word = bare_name(match.group())
         if len(word) < 2 or not word[:1].isupper() or word.lower() in _NOT_NAMES:
             continue
         at_start = not sentence[: match.start()].strip(" \"'“‘(")
@@ -52,6 +52,11 @@ def names(sentence: str, lexicon: frozenset[str]) -> list[str]:
         found.append(word)
     known = [word for word in _HINDI_WORD.findall(sentence) if _spells_a_name(word, lexicon)]
     return found + known + [w for w in context_names(sentence, lexicon) if w not in known]
+
+
+def bare_name(word: str) -> str:
+    """The word without a possessive "'s" or stray quotes: "BSP's" is the name BSP."""
+    return re.sub(r"['’]s$", "", word).strip("'’-")
 
 
 def _spells_a_name(word: str, lexicon: frozenset[str]) -> bool:

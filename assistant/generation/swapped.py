@@ -21,7 +21,7 @@ from functools import lru_cache
 from assistant.generation.attachment import content_words
 from assistant.generation.common_words import COMMON_WORDS, FUNCTION_WORDS
 from assistant.generation.evidence import EvidenceSentence
-from assistant.generation.names import missing_names, names
+from assistant.generation.names import bare_name, missing_names, names
 from index import language_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|[\u0900-\u0963\u0971-\u097f]+")
@@ -89,7 +89,7 @@ def _sentence_index(articles: tuple[str, ...]) -> tuple[list[str], dict[str, lis
 
 
 def _words(text: str) -> list[str]:
-    return [re.sub(r"['’]s$", "", word).strip("'’-") for word in _WORD.findall(text)]
+    return [bare_name(word) for word in _WORD.findall(text)]
 
 
 def _around(words: list[str], place: int, skipped: set[str]) -> set[str]:
